@@ -1,0 +1,232 @@
+"""Blocking client code in simulated time.
+
+Client code is ordinary blocking Python (``channel.start_consuming()``,
+``consumer.poll(1.0)``). A blocking call hands control to the simulation with
+:meth:`ProgramDriver.block` until its event fires, so simulated time, not wall time,
+passes.
+
+Two modes:
+
+* **direct**: code running in a thread the driver does not manage (a test, a REPL, a
+  script with ``from mqsim import pika``) steps the simulation itself until its event.
+* **programs**: several scripts run as :class:`Program` threads, exactly one at a time.
+  A program that blocks parks its thread; the driver's :meth:`ProgramDriver.run` loop
+  steps the simulation and resumes programs in the order their events fire. Only one
+  thread ever runs, and hand-over follows simulated events, so runs are deterministic.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import traceback
+from collections import deque
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import simpy
+
+if TYPE_CHECKING:
+    from mqsim.sim.world import World
+
+
+class Interrupted(KeyboardInterrupt):
+    """Raised in blocked client code at the horizon, or when nothing can happen any more.
+
+    It is a :class:`KeyboardInterrupt`, so scripts see what they would see on Ctrl+C.
+    ``reason`` is ``"horizon"`` or ``"idle"``.
+    """
+
+    def __init__(self, reason: str, now: float) -> None:
+        text = (
+            f"simulated time reached the horizon at t={now:g}s"
+            if reason == "horizon"
+            else f"nothing can happen any more at t={now:g}s"
+        )
+        super().__init__(text)
+        self.reason = reason
+        self.now = now
+
+
+class Killed(BaseException):
+    """Unwinds a program whose node was killed; not meant to be caught by client code."""
+
+
+class Program:
+    """A piece of blocking client code running as one simulated process."""
+
+    def __init__(self, driver: ProgramDriver, name: str, target: Callable[[], Any]) -> None:
+        self.name = name
+        self.done: simpy.Event = driver.world.env.event()
+        self.error: BaseException | None = None
+        self.error_text = ""
+        self.killed = False
+        self.finished = False
+        self._driver = driver
+        self._target = target
+        self._turn = threading.Semaphore(0)
+        self._token: object | None = None
+        self._pending: BaseException | None = None
+        self._result = False
+        self._thread = threading.Thread(target=self._body, name=f"mqsim:{name}", daemon=True)
+
+    def __repr__(self) -> str:
+        state = "finished" if self.finished else "running"
+        return f"<Program {self.name!r} {state}>"
+
+    def _body(self) -> None:
+        driver = self._driver
+        self._turn.acquire()
+        try:
+            pending, self._pending = self._pending, None
+            if pending is not None:
+                raise pending
+            self._target()
+        except Killed:
+            self.killed = True
+        except BaseException as error:  # the script's own failure, reported by the runner
+            self.error = error
+            self.error_text = "".join(traceback.format_exception(error))
+        finally:
+            self.finished = True
+            driver._by_thread.pop(threading.get_ident(), None)
+            if not self.done.triggered:
+                self.done.succeed()
+            driver._main_turn.release()
+
+
+class ProgramDriver:
+    """Runs blocking client code against the world's simulation (see the module doc)."""
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self.programs: list[Program] = []
+        self._ready: deque[Program] = deque()
+        self._by_thread: dict[int, Program] = {}
+        self._main_turn = threading.Semaphore(0)
+        self._closing = False
+
+    def current(self) -> Program | None:
+        """The program whose thread is calling, if any."""
+        return self._by_thread.get(threading.get_ident())
+
+    def spawn(self, name: str, target: Callable[[], Any]) -> Program:
+        """Start ``target`` as a program at the current simulated time."""
+        program = Program(self, name, target)
+        self.programs.append(program)
+        program._thread.start()
+        self._by_thread[program._thread.ident or 0] = program
+        self.world.call_later(0.0, self._ready.append, program)
+        return program
+
+    def kill(self, program: Program) -> None:
+        """Stop ``program`` at its blocking point, as a killed process stops."""
+        self._inject(program, Killed())
+
+    def interrupt(self, program: Program, error: BaseException) -> None:
+        """Raise ``error`` in ``program`` at its blocking point."""
+        self._inject(program, error)
+
+    def _inject(self, program: Program, error: BaseException) -> None:
+        if program.finished:
+            return
+        program._pending = error
+        if program._token is not None:
+            program._token = None
+            self._ready.append(program)
+
+    def block(self, event: simpy.Event | None, timeout: float | None) -> bool:
+        """Wait for ``event`` (or ``timeout`` seconds); True if the event fired."""
+        if event is not None and event.processed:
+            return True
+        program = self.current()
+        if program is None:
+            return self._block_direct(event, timeout)
+        return self._park(program, event, timeout)
+
+    def _deadline(self, timeout: float | None) -> simpy.Event | None:
+        if timeout is None:
+            return None
+        return self.world.env.timeout(max(0.0, float(timeout)))
+
+    def _block_direct(self, event: simpy.Event | None, timeout: float | None) -> bool:
+        env = self.world.env
+        deadline = self._deadline(timeout)
+        horizon = self.world.horizon
+        while True:
+            if event is not None and event.processed:
+                return True
+            if deadline is not None and deadline.processed:
+                return False
+            upcoming = env.peek()
+            if horizon is not None and upcoming > horizon:
+                if env.now < horizon:
+                    env.run(until=horizon)
+                raise Interrupted("horizon", float(env.now))
+            if upcoming == math.inf:
+                raise Interrupted("idle", float(env.now))
+            env.step()
+
+    def _park(self, program: Program, event: simpy.Event | None, timeout: float | None) -> bool:
+        if self._closing:
+            raise Killed()
+        token = object()
+        program._token = token
+
+        def wake(fired: bool) -> Callable[[Any], None]:
+            def callback(_event: Any) -> None:
+                if program._token is token:
+                    program._token = None
+                    program._result = fired
+                    self._ready.append(program)
+
+            return callback
+
+        if event is not None:
+            event.callbacks.append(wake(True))
+        deadline = self._deadline(timeout)
+        if deadline is not None:
+            deadline.callbacks.append(wake(False))
+        self._main_turn.release()
+        program._turn.acquire()
+        pending, program._pending = program._pending, None
+        if pending is not None:
+            raise pending
+        return program._result
+
+    def _switch(self, program: Program) -> None:
+        program._turn.release()
+        self._main_turn.acquire()
+
+    def run(self, stop: simpy.Event | None = None, horizon: float | None = None) -> str:
+        """Step the simulation and resume programs until ``stop`` fires (``"done"``),
+        nothing can happen (``"idle"``) or the next event lies past ``horizon``
+        (``"horizon"``)."""
+        env = self.world.env
+        while True:
+            while self._ready:
+                self._switch(self._ready.popleft())
+            if stop is not None and stop.processed:
+                return "done"
+            upcoming = env.peek()
+            if upcoming == math.inf:
+                return "idle"
+            if horizon is not None and upcoming > horizon:
+                if env.now < horizon:
+                    env.run(until=horizon)
+                return "horizon"
+            env.step()
+
+    def alive(self) -> list[Program]:
+        """Programs that have not finished, in start order."""
+        return [p for p in self.programs if not p.finished]
+
+    def shutdown(self) -> None:
+        """Kill every program still alive and wait for their threads to unwind."""
+        self._closing = True
+        for program in self.alive():
+            program._pending = Killed()
+            program._token = None
+            self._switch(program)
+            program._thread.join()
+        self._closing = False
