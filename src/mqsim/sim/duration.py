@@ -1,4 +1,4 @@
-"""Durations as mqsim reads them: seconds as numbers, or text like ``"250ms"``, ``"2s"``, ``"1m"``."""
+"""Durations as mqsim reads them: seconds as numbers, or text like ``"250ms"`` or ``"1m"``."""
 
 from __future__ import annotations
 

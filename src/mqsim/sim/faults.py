@@ -82,7 +82,9 @@ def fault_from_data(item: Mapping[str, Any], index: int = 0) -> Fault:
         raise InvalidArgument(f"{where}.{unknown[0]}: unknown field")
     action = item.get("action")
     if action not in ACTIONS:
-        raise InvalidArgument(f"{where}.action: expected one of {', '.join(ACTIONS)}, got {action!r}")
+        raise InvalidArgument(
+            f"{where}.action: expected one of {', '.join(ACTIONS)}, got {action!r}"
+        )
     if "at" not in item:
         raise InvalidArgument(f"{where}.at: missing")
     at = parse_duration(item["at"], field=f"{where}.at")
@@ -91,21 +93,26 @@ def fault_from_data(item: Mapping[str, Any], index: int = 0) -> Fault:
     if until_s is not None and until_s < at:
         raise InvalidArgument(f"{where}.until: must not be before 'at'")
     node = item.get("node")
-    if action in ("crash", "restart", "slow"):
-        if not isinstance(node, str) or not node:
-            raise InvalidArgument(f"{where}.node: the {action} action needs a node name")
+    if action in ("crash", "restart", "slow") and (not isinstance(node, str) or not node):
+        raise InvalidArgument(f"{where}.node: the {action} action needs a node name")
     a = _side(item.get("a"), f"{where}.a")
     b = _side(item.get("b"), f"{where}.b")
     if action in ("partition", "loss", "latency") and (not a or not b):
         raise InvalidArgument(f"{where}.a/b: the {action} action needs two sides 'a' and 'b'")
     factor = item.get("factor", 1.0)
-    if action == "slow" and (isinstance(factor, bool) or not isinstance(factor, int | float) or factor <= 0):
+    if action == "slow" and (
+        isinstance(factor, bool) or not isinstance(factor, int | float) or factor <= 0
+    ):
         raise InvalidArgument(f"{where}.factor: expected a number > 0, got {factor!r}")
     probability = item.get("probability", 0.0)
     if action == "loss" and (
-        isinstance(probability, bool) or not isinstance(probability, int | float) or not 0 <= probability <= 1
+        isinstance(probability, bool)
+        or not isinstance(probability, int | float)
+        or not 0 <= probability <= 1
     ):
-        raise InvalidArgument(f"{where}.probability: expected a number from 0 to 1, got {probability!r}")
+        raise InvalidArgument(
+            f"{where}.probability: expected a number from 0 to 1, got {probability!r}"
+        )
     latency = item.get("latency")
     if action == "latency" and latency is None:
         raise InvalidArgument(f"{where}.latency: missing")
@@ -132,10 +139,16 @@ def restart(at: Duration, node: str) -> Fault:
     return Fault(parse_duration(at, field="at"), "restart", node)
 
 
-def partition(at: Duration, a: str | Sequence[str], b: str | Sequence[str], *, until: Duration | None = None) -> Fault:
+def partition(
+    at: Duration, a: str | Sequence[str], b: str | Sequence[str], *, until: Duration | None = None
+) -> Fault:
     """Cut ``a`` from ``b`` at ``at`` (and heal at ``until``)."""
     return Fault(
-        parse_duration(at, field="at"), "partition", None, _side(a, "a"), _side(b, "b"),
+        parse_duration(at, field="at"),
+        "partition",
+        None,
+        _side(a, "a"),
+        _side(b, "b"),
         until=None if until is None else parse_duration(until, field="until"),
     )
 
@@ -148,6 +161,9 @@ def heal(at: Duration) -> Fault:
 def slow(at: Duration, node: str, factor: float, *, until: Duration | None = None) -> Fault:
     """Make ``node`` ``factor`` times slower from ``at`` (until ``until``)."""
     return Fault(
-        parse_duration(at, field="at"), "slow", node, factor=float(factor),
+        parse_duration(at, field="at"),
+        "slow",
+        node,
+        factor=float(factor),
         until=None if until is None else parse_duration(until, field="until"),
     )

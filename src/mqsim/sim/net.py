@@ -32,7 +32,7 @@ class Latency:
 
     @classmethod
     def parse(cls, spec: LatencySpec | Latency, *, field: str = "latency") -> Latency:
-        """Read ``0.01``, ``"10ms"``, ``("uniform", "1ms", "5ms")`` or ``("exponential", "2ms")``."""
+        """Read ``0.01``, ``"10ms"``, ``("uniform", "1ms", "5ms")``, ``("exponential", "2ms")``."""
         if isinstance(spec, Latency):
             return spec
         if isinstance(spec, tuple | list):
@@ -144,7 +144,9 @@ class Network:
                     self.link(a, b).cut = True
                     self._world.trace.emit("net.partition", "network", None, a=a, b=b)
 
-    def heal(self, side_a: str | Iterable[str] | None = None, side_b: str | Iterable[str] | None = None) -> None:
+    def heal(
+        self, side_a: str | Iterable[str] | None = None, side_b: str | Iterable[str] | None = None
+    ) -> None:
         """Heal the cuts between two sides, or every cut when no side is named."""
         for key in sorted(self._links):
             found = self._links[key]
@@ -152,7 +154,10 @@ class Network:
                 continue
             if side_a is not None and side_b is not None:
                 names_a, names_b = set(_names(side_a)), set(_names(side_b))
-                if not ((key[0] in names_a and key[1] in names_b) or (key[1] in names_a and key[0] in names_b)):
+                if not (
+                    (key[0] in names_a and key[1] in names_b)
+                    or (key[1] in names_a and key[0] in names_b)
+                ):
                     continue
             found.cut = False
             self._world.trace.emit("net.heal", "network", None, a=key[0], b=key[1])
@@ -188,7 +193,9 @@ class Network:
         self._last_arrival[directed] = arrival
         return arrival - now
 
-    def send(self, src: str, dst: str, fn: Callable[..., None], *args: Any, msg: str | None = None) -> bool:
+    def send(
+        self, src: str, dst: str, fn: Callable[..., None], *args: Any, msg: str | None = None
+    ) -> bool:
         """Call ``fn(*args)`` when a message from ``src`` reaches ``dst``; False if it never will.
 
         On a cut link set to ``delay``, the message is held and sent again on heal.

@@ -8,7 +8,6 @@ restart them; the kernel itself knows nothing about brokers.
 from __future__ import annotations
 
 import itertools
-
 import random
 from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass
@@ -259,7 +258,9 @@ class World:
         """Cut the network between two groups of nodes."""
         self.net.partition(side_a, side_b)
 
-    def heal(self, side_a: str | Iterable[str] | None = None, side_b: str | Iterable[str] | None = None) -> None:
+    def heal(
+        self, side_a: str | Iterable[str] | None = None, side_b: str | Iterable[str] | None = None
+    ) -> None:
         """Heal partitions (all, or those between two groups)."""
         self.net.heal(side_a, side_b)
 
