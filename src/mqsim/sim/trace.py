@@ -14,7 +14,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from mqsim.sim.errors import InvalidArgument
 
@@ -40,9 +40,12 @@ class TraceLevel(enum.IntEnum):
         raise InvalidArgument(f"{field}: expected 'off', 'counters' or 'full', got {value!r}")
 
 
-@dataclass(frozen=True, slots=True)
-class TraceRecord:
-    """One thing that happened: when, who did it, what kind, to which message, and details."""
+class TraceRecord(NamedTuple):
+    """One thing that happened: when, who did it, what kind, to which message, and details.
+
+    Immutable and typed; a named tuple rather than a frozen dataclass because a record is
+    built on every traced message and a tuple is built about three times faster.
+    """
 
     time: float
     seq: int
@@ -82,6 +85,9 @@ class TraceRecord:
             )
         except KeyError as missing:
             raise InvalidArgument(f"trace line: missing field {missing}") from None
+
+
+_new_record = tuple.__new__
 
 
 def _encode(value: Any) -> Any:
@@ -129,7 +135,9 @@ class Trace:
         counts[kind] = counts.get(kind, 0) + 1
         if not self.full:
             return
-        record = TraceRecord(self._clock(), len(self._records), actor, kind, msg, fields)
+        record = _new_record(
+            TraceRecord, (self._clock(), len(self._records), actor, kind, msg, fields)
+        )
         self._records.append(record)
         if self._sinks:
             for sink in self._sinks.get(kind, ()):
