@@ -32,15 +32,15 @@ def _cmd_trace(args: argparse.Namespace) -> int:
     counts: dict[str, int] = {}
     for record in records:
         counts[record.kind] = counts.get(record.kind, 0) + 1
-    table = Table(title=f"{args.file}: {len(records)} records")
+    print(f"{args.file}: {len(records)} records")
+    table = Table()
     table.add_column("kind")
     table.add_column("records", justify="right")
     for kind in sorted(counts):
         table.add_row(kind, str(counts[kind]))
-    console = Console()
-    console.print(table)
+    Console().print(table)
     if records:
-        console.print(f"from t={records[0].time:g}s to t={records[-1].time:g}s")
+        print(f"from t={records[0].time:g}s to t={records[-1].time:g}s")
     return 0
 
 
