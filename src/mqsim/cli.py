@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from rich.console import Console
 from rich.table import Table
 
+from mqsim import cli_run
 from mqsim._version import __version__
 from mqsim.sim import InvalidArgument, read_jsonl
 
@@ -63,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
 # Later layers add their subcommands here (``run``, ``lab``) with a function taking the
 # subparsers object; kept as a list so each command lives in its own module.
 EXTENSIONS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = []
+EXTENSIONS.append(cli_run.register)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

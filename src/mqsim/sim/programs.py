@@ -53,7 +53,12 @@ class Killed(BaseException):
 
 
 class Program:
-    """A piece of blocking client code running as one simulated process."""
+    """A piece of blocking client code running as one simulated process.
+
+    ``nodes`` lists the world nodes the program created (:meth:`World.add_node` called from
+    its thread), so a runner can crash them when it kills the program; ``context`` is free
+    for the runner's own per-program state (see :attr:`ProgramDriver.on_resume`).
+    """
 
     def __init__(self, driver: ProgramDriver, name: str, target: Callable[[], Any]) -> None:
         self.name = name
@@ -62,12 +67,15 @@ class Program:
         self.error_text = ""
         self.killed = False
         self.finished = False
+        self.nodes: list[str] = []
+        self.context: Any = None
         self._driver = driver
         self._target = target
         self._turn = threading.Semaphore(0)
         self._token: object | None = None
-        self._pending: BaseException | None = None
+        self._pending: BaseException | Callable[[], object] | None = None
         self._result = False
+        self._killing = False
         self._thread = threading.Thread(target=self._body, name=f"mqsim:{name}", daemon=True)
 
     def __repr__(self) -> str:
@@ -79,8 +87,10 @@ class Program:
         self._turn.acquire()
         try:
             pending, self._pending = self._pending, None
-            if pending is not None:
+            if isinstance(pending, BaseException):
                 raise pending
+            if pending is not None:
+                pending()
             self._target()
         except Killed:
             self.killed = True
@@ -96,10 +106,16 @@ class Program:
 
 
 class ProgramDriver:
-    """Runs blocking client code against the world's simulation (see the module doc)."""
+    """Runs blocking client code against the world's simulation (see the module doc).
+
+    ``on_resume``, if set, is called (in the driver's thread) just before a program's
+    thread gets its turn: a runner swaps per-program process state there (``sys.argv``,
+    the working directory...), which is safe because only one program thread runs at a time.
+    """
 
     def __init__(self, world: World) -> None:
         self.world = world
+        self.on_resume: Callable[[Program], None] | None = None
         self.programs: list[Program] = []
         self._ready: deque[Program] = deque()
         self._by_thread: dict[int, Program] = {}
@@ -120,14 +136,31 @@ class ProgramDriver:
         return program
 
     def kill(self, program: Program) -> None:
-        """Stop ``program`` at its blocking point, as a killed process stops."""
+        """Stop ``program`` at its blocking point, as a killed process stops.
+
+        Every later blocking call of the program (in a ``finally`` block, say) raises
+        :class:`Killed` again at once: a killed process does not get to wait for anything.
+        """
+        if not program.finished:
+            program._killing = True
         self._inject(program, Killed())
+
+    def note_node(self, name: str) -> None:
+        """Remember that the calling program created node ``name`` (see :attr:`Program.nodes`)."""
+        program = self.current()
+        if program is not None:
+            program.nodes.append(name)
 
     def interrupt(self, program: Program, error: BaseException) -> None:
         """Raise ``error`` in ``program`` at its blocking point."""
         self._inject(program, error)
 
-    def _inject(self, program: Program, error: BaseException) -> None:
+    def deliver(self, program: Program, handler: Callable[[], object]) -> None:
+        """Call ``handler()`` in ``program``'s thread at its blocking point, as a signal
+        handler runs; if it returns, the blocking call returns as on a timeout (False)."""
+        self._inject(program, handler)
+
+    def _inject(self, program: Program, error: BaseException | Callable[[], object]) -> None:
         if program.finished:
             return
         program._pending = error
@@ -168,7 +201,7 @@ class ProgramDriver:
             env.step()
 
     def _park(self, program: Program, event: simpy.Event | None, timeout: float | None) -> bool:
-        if self._closing:
+        if self._closing or program._killing:
             raise Killed()
         token = object()
         program._token = token
@@ -190,11 +223,16 @@ class ProgramDriver:
         self._main_turn.release()
         program._turn.acquire()
         pending, program._pending = program._pending, None
-        if pending is not None:
+        if isinstance(pending, BaseException):
             raise pending
+        if pending is not None:
+            pending()
+            return False
         return program._result
 
     def _switch(self, program: Program) -> None:
+        if self.on_resume is not None:
+            self.on_resume(program)
         program._turn.release()
         self._main_turn.acquire()
 

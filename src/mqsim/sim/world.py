@@ -183,6 +183,7 @@ class World:
         if name in self._nodes:
             raise InvalidArgument(f"node name: {name!r} is already taken in this world")
         self._nodes[name] = obj
+        self.programs.note_node(name)
         if on_crash is not None:
             self.on_crash(name, on_crash)
         if on_restart is not None:
