@@ -94,6 +94,7 @@ class ScriptContext:
         self.main.__dict__.update(
             __file__=self.filename, __builtins__=builtins, __spec__=None, __package__=None
         )
+        self.env_data: dict[Any, Any] | None = None
         self.modules: dict[str, types.ModuleType] = {}
         self.signals: dict[int, Any] = {}
         self.muted = False
@@ -268,7 +269,9 @@ class Sandbox:
         context.argv = sys.argv
         context.path = sys.path
         context.cwd = os.getcwd()
-        context.env = dict(os.environ)
+        if not _environ_is(context.env_data):  # the script changed its environment
+            context.env = dict(os.environ)
+            context.env_data = _environ_data()
         self._collect_modules(context)
 
     def _load(self, context: ScriptContext) -> None:
@@ -277,7 +280,9 @@ class Sandbox:
         sys.modules["__main__"] = context.main
         if os.getcwd() != context.cwd:
             os.chdir(context.cwd)
-        _apply_environment(context.env)
+        if not _environ_is(context.env_data):
+            _apply_environment(context.env)
+            context.env_data = _environ_data()
         sys.modules.update(context.modules)
         self._known_len = len(sys.modules)
 
@@ -455,6 +460,19 @@ def _for_scripts(
     dispatch.__name__ = getattr(real, "__name__", "function")
     dispatch.__doc__ = getattr(real, "__doc__", None)
     return dispatch
+
+
+def _environ_data() -> dict[Any, Any]:
+    """A cheap copy of the process environment, for comparisons only (CPython keeps it as
+    a dict of bytes in ``os.environ._data``; elsewhere, a plain copy)."""
+    data = getattr(os.environ, "_data", None)
+    return dict(data) if isinstance(data, dict) else dict(os.environ)
+
+
+def _environ_is(snapshot: dict[Any, Any] | None) -> bool:
+    """True if the process environment is still ``snapshot`` (of :func:`_environ_data`)."""
+    data = getattr(os.environ, "_data", None)
+    return snapshot == (data if isinstance(data, dict) else dict(os.environ))
 
 
 def _apply_environment(env: dict[str, str]) -> None:

@@ -71,7 +71,7 @@ class Program:
         self.context: Any = None
         self._driver = driver
         self._target = target
-        self._turn = threading.Semaphore(0)
+        self._turn = _baton()
         self._token: object | None = None
         self._pending: BaseException | Callable[[], object] | None = None
         self._result = False
@@ -105,6 +105,15 @@ class Program:
             driver._main_turn.release()
 
 
+def _baton() -> threading.Lock:
+    """A lock taken from the start: a binary semaphore at 0, much cheaper than
+    :class:`threading.Semaphore` (the hand-over between threads is on every blocking call).
+    A plain lock may be released by another thread than the one that took it."""
+    baton = threading.Lock()
+    baton.acquire()
+    return baton
+
+
 class ProgramDriver:
     """Runs blocking client code against the world's simulation (see the module doc).
 
@@ -119,7 +128,7 @@ class ProgramDriver:
         self.programs: list[Program] = []
         self._ready: deque[Program] = deque()
         self._by_thread: dict[int, Program] = {}
-        self._main_turn = threading.Semaphore(0)
+        self._main_turn = _baton()
         self._closing = False
 
     def current(self) -> Program | None:
