@@ -55,7 +55,7 @@ from typing import TYPE_CHECKING, Any
 import mqsim
 from mqsim.clients.default import new_default_world, using
 from mqsim.clients.sandbox import Sandbox, ScriptContext, ScriptExit
-from mqsim.sim import Interrupted, InvalidArgument, Latency, parse_duration
+from mqsim.sim import Interrupted, InvalidArgument, Latency, SimulationBug, parse_duration
 
 if TYPE_CHECKING:
     from mqsim.sim import Duration, Program, Timer, World
@@ -600,9 +600,13 @@ def _signal_call(handler: Callable[[int, Any], Any]) -> Callable[[], object]:
 
 
 def format_error(error: BaseException, cwd: str) -> list[str]:
-    """Python's traceback of ``error`` without mqsim's own frames, paths relative to ``cwd``."""
+    """Python's traceback of ``error`` without mqsim's own frames, paths relative to ``cwd``.
+
+    A :class:`mqsim.sim.SimulationBug` keeps every frame: it is mqsim's fault, not the script's.
+    """
     report = traceback.TracebackException.from_exception(error)
-    _clean(report, cwd + os.sep, set())
+    if not isinstance(error, SimulationBug):
+        _clean(report, cwd + os.sep, set())
     return "".join(report.format()).splitlines()
 
 

@@ -541,3 +541,18 @@ def test_imports_of_client_libraries_never_reach_the_real_ones(tmp_path: Path) -
     )
     result = run(["which.py"], cwd=tmp_path)
     assert result.output("which.py") in (["True"], ["missing"])
+
+
+def test_a_bug_in_mqsim_keeps_mqsims_frames_in_the_traceback(tmp_path: Path) -> None:
+    """A SimulationBug raised under a script is shown with mqsim's frames, for the report."""
+    write(
+        tmp_path,
+        "unlucky.py",
+        """\
+        from mqsim.sim import SimulationBug
+        raise SimulationBug("queue length went negative")
+        """,
+    )
+    result = run(["unlucky.py"], cwd=tmp_path)
+    assert result.output("unlucky.py")[-1].startswith("mqsim.sim.errors.SimulationBug: queue")
+    assert any("sandbox.py" in line for line in result.output("unlucky.py"))
