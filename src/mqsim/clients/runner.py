@@ -347,7 +347,7 @@ class _Runner:
             for n, (step, label) in enumerate(zip(steps, _labels(steps), strict=True), 1)
         ]
         self.lines: list[OutputLine] = []
-        self.path = list(sys.path[1:])
+        self.path = list(sys.path)
         self.sandbox: Sandbox | None = None
         self._next = 0
         self._waiting: _StepState | None = None

@@ -6,12 +6,13 @@ import os
 import sys
 import textwrap
 import time
+import types
 from pathlib import Path
 
 import pytest
 
 from mqsim.clients.runner import RunResult, parse_fault, parse_step, run
-from mqsim.clients.sandbox import EPOCH
+from mqsim.clients.sandbox import ALIASES, EPOCH
 from mqsim.sim import InvalidArgument
 
 
@@ -388,6 +389,7 @@ def test_the_run_goes_on_after_a_failed_foreground_step(tmp_path: Path) -> None:
 
 CLIENT = """\
 import time
+import types
 from mqsim.clients.default import default_world
 world = default_world()
 name = world.unique_name("client")
@@ -556,3 +558,35 @@ def test_a_bug_in_mqsim_keeps_mqsims_frames_in_the_traceback(tmp_path: Path) -> 
     result = run(["unlucky.py"], cwd=tmp_path)
     assert result.output("unlucky.py")[-1].startswith("mqsim.sim.errors.SimulationBug: queue")
     assert any("sandbox.py" in line for line in result.output("unlucky.py"))
+
+
+def test_client_library_imports_resolve_to_the_stand_in_modules(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`import pika`, `pika.exceptions` and `from pika.spec import ...` give the stand-ins,
+    whatever was imported under those names before; the old entries are back afterwards."""
+    write(tmp_path, "lib/standin/__init__.py", "NAME = 'stand-in'\n")
+    write(tmp_path, "lib/standin/exceptions.py", "class AMQPError(Exception):\n    pass\n")
+    write(tmp_path, "lib/standin/spec.py", "PERSISTENT = 2\n")
+    write(
+        tmp_path,
+        "client.py",
+        """\
+        import pika
+        import pika.exceptions
+        from pika.spec import PERSISTENT
+        print(pika.NAME, pika.exceptions.AMQPError.__module__, PERSISTENT)
+        try:
+            import pika.nothing
+        except ModuleNotFoundError as error:
+            print(error.name)
+        """,
+    )
+    monkeypatch.syspath_prepend(str(tmp_path / "lib"))
+    monkeypatch.setitem(ALIASES, "pika", ("no_such_module", "standin"))
+    sentinel = types.ModuleType("pika")
+    monkeypatch.setitem(sys.modules, "pika", sentinel)
+    result = run(["client.py"], cwd=tmp_path)
+    assert result.output("client.py") == ["stand-in standin.exceptions 2", "pika.nothing"]
+    assert sys.modules["pika"] is sentinel
+    assert "pika.exceptions" not in sys.modules
