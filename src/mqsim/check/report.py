@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rich.table import Table
+from rich.text import Text
 
 #: Anomaly names, in the order tables and dictionaries list them.
 ANOMALIES = (
@@ -104,7 +105,6 @@ class Report:
         """
         return not any(getattr(self, name) for name in VIOLATIONS)
 
-    @property
     def totals(self) -> dict[str, int]:
         """How many messages (pairs, for ``reordered``) each anomaly holds."""
         counts = {"published": self.published, "consumed": self.consumed}
@@ -130,7 +130,7 @@ class Report:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-able dictionary with a fixed key order: same report, same JSON text."""
-        data: dict[str, Any] = {"ok": self.ok, "totals": self.totals}
+        data: dict[str, Any] = {"ok": self.ok, "totals": self.totals()}
         for name in ANOMALIES:
             if name == "reordered":
                 data[name] = [pair.to_dict() for pair in self.reordered]
@@ -152,7 +152,7 @@ class Report:
         table.add_column("messages")
         for name, count, sample in self._rows(examples):
             style = "bold red" if count and name in VIOLATIONS else None
-            table.add_row(name, str(count), sample, style=style)
+            table.add_row(name, str(count), Text(sample), style=style)
         return table
 
     def __str__(self) -> str:

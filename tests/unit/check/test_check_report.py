@@ -25,7 +25,7 @@ def _mixed(tape: Tape) -> Tape:
 def test_totals_and_ok(tape: Tape) -> None:
     """Totals count messages per anomaly; ok is false on any violation."""
     report = check(_mixed(tape).records)
-    totals = report.totals
+    totals = report.totals()
     assert totals["published"] == 4
     assert totals["consumed"] == 4
     assert totals["unconfirmed_lost"] == 1
