@@ -15,6 +15,7 @@ from rich.table import Table
 
 from mqsim import cli_run
 from mqsim._version import __version__
+from mqsim.labs import commands as lab_commands
 from mqsim.sim import InvalidArgument, read_jsonl
 
 Command = Callable[[argparse.Namespace], int]
@@ -65,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
 # subparsers object; kept as a list so each command lives in its own module.
 EXTENSIONS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = []
 EXTENSIONS.append(cli_run.register)
+EXTENSIONS.append(lab_commands.add_commands)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
