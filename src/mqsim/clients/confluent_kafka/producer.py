@@ -1,0 +1,187 @@
+"""``Producer`` as confluent-kafka defines it, over :class:`mqsim.kafka.ProducerClient`.
+
+Non-blocking calls (``produce``) do not advance simulated time; ``poll(t)`` and
+``flush(t)`` do, serving delivery reports (``on_delivery(err, msg)``) as librdkafka does.
+A ``poll(0)`` that finds nothing lets :data:`POLL_TICK` of simulated time pass.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mqsim.clients.confluent_kafka._common import (
+    POLL_TICK,
+    find_cluster,
+    headers_of,
+    merge_conf,
+    parse,
+    timeout_of,
+    to_bytes,
+)
+from mqsim.clients.confluent_kafka._metadata import ClusterMetadata, cluster_metadata
+from mqsim.clients.confluent_kafka.error import KafkaException, from_model, raise_model
+from mqsim.clients.confluent_kafka.message import TIMESTAMP_CREATE_TIME, Message
+from mqsim.kafka.errors import KafkaModelError
+from mqsim.kafka.log import RecordBatch
+from mqsim.kafka.producer import ProducerClient
+
+
+class Producer:
+    """A Kafka producer: ``Producer({"bootstrap.servers": "localhost:9092", ...})``."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        conf = merge_conf(args, kwargs)
+        config = parse(conf, "producer")
+        self._world, cluster = find_cluster(config)
+        self._client = ProducerClient(cluster, config)
+        self._client.default_callback = config.callbacks.get("on_delivery")
+
+    @property
+    def client(self) -> ProducerClient:
+        """The model client behind this producer (mqsim extension)."""
+        return self._client
+
+    def __repr__(self) -> str:
+        return f"<Producer {self._client.name!r} queued={len(self._client)}>"
+
+    def __len__(self) -> int:
+        return len(self._client)
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __enter__(self) -> Producer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.flush()
+
+    def produce(
+        self,
+        topic: str,
+        value: Any = None,
+        key: Any = None,
+        partition: int = -1,
+        on_delivery: Any = None,
+        timestamp: int = 0,
+        headers: Any = None,
+        *,
+        callback: Any = None,
+    ) -> None:
+        """Enqueue a record; ``on_delivery(err, msg)`` runs later from poll()/flush()."""
+        if not isinstance(topic, str):
+            raise TypeError(f"argument 1 must be str, not {type(topic).__name__}")
+        callback = on_delivery if on_delivery is not None else callback
+        if callback is not None and not callable(callback):
+            raise TypeError("on_delivery expects a callable")
+        try:
+            self._client.produce(
+                topic,
+                to_bytes(value, "value"),
+                to_bytes(key, "key"),
+                partition,
+                headers_of(headers),
+                timestamp,
+                callback,
+            )
+        except KafkaModelError as problem:
+            if problem.name == "_QUEUE_FULL":
+                raise BufferError(problem.text) from None
+            raise raise_model(problem) from None
+
+    def _deliver(
+        self,
+        callback: Any,
+        problem: KafkaModelError | None,
+        batch: RecordBatch,
+        index: int,
+        offset: int,
+        topic: str,
+        partition: int,
+    ) -> None:
+        message = Message(
+            topic,
+            partition if partition >= 0 else -1,
+            offset,
+            batch.keys[index],
+            batch.values[index],
+            None,
+            None if problem is None else from_model(problem),
+            (TIMESTAMP_CREATE_TIME, batch.timestamps[index]),
+        )
+        callback(None if problem is None else message.error(), message)
+
+    def poll(self, timeout: float | None = None) -> int:
+        """Serve delivery reports, waiting up to ``timeout`` seconds for one."""
+        seconds = timeout_of(timeout)
+        client = self._client
+        served = client.serve_reports(self._deliver)
+        if served:
+            return served
+        if seconds == 0:
+            self._world.block(None, POLL_TICK)
+            return client.serve_reports(self._deliver)
+        self._world.block(client.reports_event(), seconds)
+        return client.serve_reports(self._deliver)
+
+    def flush(self, timeout: float | None = None) -> int:
+        """Send everything now and wait until all reports are served; returns what is left."""
+        seconds = timeout_of(timeout)
+        client = self._client
+        world = self._world
+        deadline = None if seconds is None else world.now + seconds
+        client.flushing = True
+        try:
+            client.seal_all()
+            while True:
+                client.serve_reports(self._deliver)
+                if len(client) == 0:
+                    return 0
+                remaining = None if deadline is None else deadline - world.now
+                if remaining is not None and remaining <= 0:
+                    return len(client)
+                world.block(client.reports_event(), remaining)
+                client.seal_all()
+        finally:
+            client.flushing = False
+
+    def purge(self, in_queue: bool = True, in_flight: bool = True, blocking: bool = True) -> None:
+        """Not modelled: mqsim keeps queued records (librdkafka fails them: _PURGE_QUEUE)."""
+
+    def list_topics(self, topic: str | None = None, timeout: float = -1) -> ClusterMetadata:
+        """Cluster metadata (one topic, or all)."""
+        client = self._client
+        event = self._world.event()
+        topics = None if topic is None else [topic]
+        client.refresh_metadata(
+            topics,
+            auto_create=topic is not None and client.allow_auto_create,
+            then=lambda: event.succeed() if not event.triggered else None,
+        )
+        if not self._world.block(event, timeout_of(timeout)) or client.metadata is None:
+            raise KafkaException(from_model(KafkaModelError("_TIMED_OUT")))
+        metadata = client.metadata
+        if topics is not None:
+            from dataclasses import replace
+
+            metadata = replace(
+                metadata, topics={topic: metadata.topics[topic]} if topic in metadata.topics else {}
+            )
+        return cluster_metadata(metadata)
+
+    def init_transactions(self, timeout: float | None = None) -> None:
+        """Transactions are not modelled yet by mqsim's facade."""
+        raise KafkaException(
+            from_model(
+                KafkaModelError("_NOT_IMPLEMENTED", "mqsim: transactions are not modelled yet")
+            )
+        )
+
+    def close(self, timeout: float | None = None) -> int:
+        """Flush and forget the client (returns records left)."""
+        left = self.flush(timeout)
+        self._client.close()
+        return left
+
+
+__all__ = ["Producer"]

@@ -1,0 +1,616 @@
+"""The producer client model (librdkafka semantics).
+
+librdkafka: ``produce()`` only enqueues. Records wait for topic metadata, are
+partitioned (explicit partition, or the ``partitioner`` on the key; null keys go to a
+*sticky* random partition for ``sticky.partitioning.linger.ms``), and collect into one
+batch per partition until ``linger.ms`` passes or the batch holds ``batch.num.messages``
+records / ``batch.size`` bytes. Batches are sent to the partition leader, up to
+``max.in.flight`` requests per broker; ``acks`` decides when the broker answers (0: never,
+1: leader wrote it, all: the ISR has it). Retriable errors are retried after
+``retry.backoff.ms`` until ``message.timeout.ms``; without idempotence a retry can
+duplicate a record whose response was lost, and with several requests in flight it can
+reorder them. ``enable.idempotence`` stamps batches with a producer id and sequence
+numbers, so the leader drops duplicates and refuses gaps. Delivery reports are queued and
+served by ``poll()``/``flush()``; ``len(producer)`` counts records not yet reported.
+
+mqsim: InitProducerId is immediate (no request); a produce request carries one batch.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from mqsim.kafka import partitioner as partitioners
+from mqsim.kafka.client import ClientBase
+from mqsim.kafka.cluster import ProduceResult
+from mqsim.kafka.errors import KafkaModelError
+from mqsim.kafka.log import Headers, RecordBatch
+
+if TYPE_CHECKING:
+    import simpy
+
+    from mqsim.kafka.cluster import KafkaCluster
+    from mqsim.kafka.config import ClientConfig
+
+RETRIABLE = frozenset(
+    {
+        "NOT_LEADER_FOR_PARTITION",
+        "LEADER_NOT_AVAILABLE",
+        "NOT_ENOUGH_REPLICAS",
+        "NOT_ENOUGH_REPLICAS_AFTER_APPEND",
+        "REQUEST_TIMED_OUT",
+        "_TIMED_OUT",
+        "_TRANSPORT",
+        "UNKNOWN_TOPIC_OR_PART",
+        "OUT_OF_ORDER_SEQUENCE_NUMBER",
+    }
+)
+OFFSET_INVALID = -1001
+
+#: A delivery-report handler: (callback, error, batch, index, offset, topic, partition).
+ReportHandler = Callable[[Any, KafkaModelError | None, RecordBatch, int, int, str, int], None]
+
+
+class ProducerBatch:
+    """A batch being built or sent: the model batch plus per-record callbacks."""
+
+    __slots__ = (
+        "attempts",
+        "callbacks",
+        "created",
+        "maybe_stored",
+        "partition",
+        "records",
+        "sealed",
+        "topic",
+    )
+
+    def __init__(self, topic: str, partition: int, now: float) -> None:
+        self.topic = topic
+        self.partition = partition
+        self.records = RecordBatch([], [], [], size=0)
+        self.callbacks: list[Any] = []
+        self.created = now
+        self.attempts = 0
+        self.sealed = False
+        self.maybe_stored = False
+
+    def __repr__(self) -> str:
+        return f"<ProducerBatch {self.topic}/{self.partition} records={len(self.records)}>"
+
+
+@dataclass(frozen=True, slots=True)
+class ProducerStatistics:
+    """What a producer did: records produced, delivered, failed, retried, queued."""
+
+    name: str
+    produced: int
+    delivered: int
+    failed: int
+    retries: int
+    requests: int
+    outstanding: int
+
+
+class _Pending:
+    """A record waiting for its topic's metadata."""
+
+    __slots__ = (
+        "callback",
+        "headers",
+        "key",
+        "mid",
+        "partition",
+        "size",
+        "t",
+        "timestamp",
+        "value",
+    )
+
+    def __init__(
+        self,
+        key: bytes | None,
+        value: bytes | None,
+        partition: int,
+        headers: Headers | None,
+        timestamp: int,
+        callback: Any,
+        mid: str | None,
+        size: int,
+        t: float,
+    ) -> None:
+        self.key = key
+        self.value = value
+        self.partition = partition
+        self.headers = headers
+        self.timestamp = timestamp
+        self.callback = callback
+        self.mid = mid
+        self.size = size
+        self.t = t
+
+
+class ProducerClient(ClientBase):
+    """A librdkafka producer in the world (see the module doc)."""
+
+    role = "producer"
+
+    def __init__(
+        self, cluster: KafkaCluster, config: ClientConfig, *, name: str | None = None
+    ) -> None:
+        super().__init__(cluster, config, name=name)
+        self.acks: int = config["acks"]
+        self.linger = config["linger.ms"] / 1000
+        self.batch_records: int = config["batch.num.messages"]
+        self.batch_bytes: int = config["batch.size"]
+        self.max_message: int = config["message.max.bytes"]
+        self.max_queued: int = config["queue.buffering.max.messages"]
+        self.max_in_flight: int = config["max.in.flight"]
+        self.retries: int = config["retries"]
+        self.message_timeout = config["message.timeout.ms"] / 1000
+        self.partitioner: str = config["partitioner"]
+        self.sticky_linger = config["sticky.partitioning.linger.ms"] / 1000
+        self.idempotent: bool = bool(config["enable.idempotence"]) or bool(
+            config.get("transactional.id")
+        )
+        self.producer_id = -1
+        self.producer_epoch = -1
+        if self.idempotent:
+            self.producer_id = cluster.allocate_producer_id()
+            self.producer_epoch = 0
+            if config.is_set("max.in.flight") is False:
+                self.max_in_flight = 5
+        self._sequences: dict[tuple[str, int], int] = {}
+        self._acc: dict[tuple[str, int], ProducerBatch] = {}
+        self._queues: dict[tuple[str, int], deque[ProducerBatch]] = {}
+        self._inflight: dict[int, int] = {}
+        self._pending: dict[str, list[_Pending]] = {}
+        self._sticky: dict[str, tuple[int, float]] = {}
+        self._reports: deque[tuple[ProducerBatch, KafkaModelError | None, int, int, int]] = deque()
+        self._report_event: simpy.Event | None = None
+        self.outstanding = 0
+        self.flushing = False
+        self._produced = 0
+        self._delivered = 0
+        self._failed = 0
+        self._retried = 0
+        self._requests = 0
+        self.default_callback: Any = None
+        # librdkafka: allow.auto.create.topics defaults to true for producers, false for consumers
+        self.allow_auto_create: bool = (
+            config["allow.auto.create.topics"]
+            if config.is_set("allow.auto.create.topics")
+            else True
+        )
+
+    def statistics(self) -> ProducerStatistics:
+        """Records produced, delivered, failed; retries; requests; records outstanding."""
+        return ProducerStatistics(
+            self.name,
+            self._produced,
+            self._delivered,
+            self._failed,
+            self._retried,
+            self._requests,
+            self.outstanding,
+        )
+
+    def __len__(self) -> int:
+        return self.outstanding
+
+    # -- produce ----------
+
+    def produce(
+        self,
+        topic: str,
+        value: bytes | None,
+        key: bytes | None = None,
+        partition: int = -1,
+        headers: Headers | None = None,
+        timestamp: int = 0,
+        callback: Any = None,
+    ) -> None:
+        """Enqueue one record (raises ``MSG_SIZE_TOO_LARGE``, ``_QUEUE_FULL``)."""
+        size = (len(value) if value is not None else 0) + (len(key) if key is not None else 0)
+        if headers:
+            size += sum(len(k) + (len(v) if v is not None else 0) for k, v in headers)
+        if size > self.max_message:
+            raise KafkaModelError(
+                "MSG_SIZE_TOO_LARGE", "Unable to produce message: Broker: Message size too large"
+            )
+        if self.outstanding >= self.max_queued:
+            raise KafkaModelError("_QUEUE_FULL")
+        world = self.world
+        now = world.now
+        if timestamp <= 0:
+            timestamp = int(now * 1000)
+        mid = None
+        trace = world.trace
+        if trace.full:
+            mid = world.next_id("m")
+            trace.emit(
+                "msg.publish",
+                self.name,
+                mid,
+                system="kafka",
+                dest=topic,
+                key=key,
+                body=value,
+                confirm=self.acks != 0,
+            )
+        self.outstanding += 1
+        self._produced += 1
+        metadata = self.metadata
+        info = None if metadata is None else metadata.topics.get(topic)
+        if info is None or info.error is not None or not info.partitions:
+            self._pending.setdefault(topic, []).append(
+                _Pending(key, value, partition, headers, timestamp, callback, mid, size, now)
+            )
+            if len(self._pending[topic]) == 1:
+                self._want_metadata(topic)
+            return
+        self._append(
+            topic,
+            len(info.partitions),
+            key,
+            value,
+            partition,
+            headers,
+            timestamp,
+            callback,
+            mid,
+            size,
+        )
+
+    def _append(
+        self,
+        topic: str,
+        count: int,
+        key: bytes | None,
+        value: bytes | None,
+        partition: int,
+        headers: Headers | None,
+        timestamp: int,
+        callback: Any,
+        mid: str | None,
+        size: int,
+    ) -> None:
+        if partition < 0:
+            chosen = partitioners.hash_partition(self.partitioner, key, count)
+            partition = chosen if chosen is not None else self._random_partition(topic, count)
+        elif partition >= count:
+            orphan = ProducerBatch(topic, partition, self.world.now)
+            self._add_record(orphan, key, value, headers, timestamp, callback, mid, size)
+            self._report(orphan, KafkaModelError("_UNKNOWN_PARTITION"), OFFSET_INVALID)
+            return
+        tp = (topic, partition)
+        batch = self._acc.get(tp)
+        if batch is None:
+            batch = self._acc[tp] = ProducerBatch(topic, partition, self.world.now)
+            if self.linger > 0 and not self.flushing:
+                self.world.call_later(self.linger, self._linger_over, batch)
+            else:
+                self.world.call_later(0.0, self._linger_over, batch)
+        self._add_record(batch, key, value, headers, timestamp, callback, mid, size)
+        records = batch.records
+        if len(records.values) >= self.batch_records or records.size >= self.batch_bytes:
+            self._seal(batch)
+
+    @staticmethod
+    def _add_record(
+        batch: ProducerBatch,
+        key: bytes | None,
+        value: bytes | None,
+        headers: Headers | None,
+        timestamp: int,
+        callback: Any,
+        mid: str | None,
+        size: int,
+    ) -> None:
+        records = batch.records
+        if headers and records.headers is None:
+            records.headers = [None] * len(records.values)
+        records.keys.append(key)
+        records.values.append(value)
+        records.timestamps.append(timestamp)
+        if records.headers is not None:
+            records.headers.append(headers or None)
+        if mid is not None:
+            if records.ids is None:
+                records.ids = []
+            records.ids.append(mid)
+        batch.callbacks.append(callback)
+        records.size += size + 70
+
+    def _random_partition(self, topic: str, count: int) -> int:
+        """librdkafka's sticky random partition for null keys."""
+        now = self.world.now
+        current = self._sticky.get(topic)
+        if current is not None and now - current[1] < self.sticky_linger and current[0] < count:
+            return current[0]
+        chosen = self.world.rng.randrange(count)
+        self._sticky[topic] = (chosen, now)
+        return chosen
+
+    def _want_metadata(self, topic: str) -> None:
+        self.refresh_metadata(
+            [topic], auto_create=self.allow_auto_create, then=self._metadata_arrived
+        )
+
+    def _metadata_arrived(self) -> None:
+        metadata = self.metadata
+        now = self.world.now
+        for topic in list(self._pending):
+            info = None if metadata is None else metadata.topics.get(topic)
+            if info is not None and info.error is None and info.partitions:
+                waiting = self._pending.pop(topic)
+                count = len(info.partitions)
+                for r in waiting:
+                    self._append(
+                        topic,
+                        count,
+                        r.key,
+                        r.value,
+                        r.partition,
+                        r.headers,
+                        r.timestamp,
+                        r.callback,
+                        r.mid,
+                        r.size,
+                    )
+                continue
+            waiting = self._pending[topic]
+            expired = [r for r in waiting if now - r.t >= self.message_timeout]
+            if expired:
+                self._pending[topic] = [r for r in waiting if now - r.t < self.message_timeout]
+                for r in expired:
+                    batch = ProducerBatch(topic, -1, r.t)
+                    self._add_record(
+                        batch, r.key, r.value, r.headers, r.timestamp, r.callback, r.mid, r.size
+                    )
+                    self._report(batch, KafkaModelError("_MSG_TIMED_OUT"), OFFSET_INVALID)
+            if not self._pending[topic]:
+                del self._pending[topic]
+        if self._pending and self.alive:
+            self.world.call_later(1.0, self._retry_metadata)
+
+    def _retry_metadata(self) -> None:
+        if self._pending and self.alive:
+            self.refresh_metadata(
+                sorted(self._pending),
+                auto_create=self.allow_auto_create,
+                then=self._metadata_arrived,
+            )
+
+    # -- batches ----------
+
+    def _linger_over(self, batch: ProducerBatch) -> None:
+        if not batch.sealed and self.alive:
+            self._seal(batch)
+
+    def _seal(self, batch: ProducerBatch) -> None:
+        tp = (batch.topic, batch.partition)
+        if self._acc.get(tp) is batch:
+            del self._acc[tp]
+        batch.sealed = True
+        queue = self._queues.get(tp)
+        if queue is None:
+            queue = self._queues[tp] = deque()
+        queue.append(batch)
+        self._drain(tp)
+
+    def seal_all(self) -> None:
+        """Send every lingering batch now (``flush()`` ignores ``linger.ms``)."""
+        for batch in list(self._acc.values()):
+            self._seal(batch)
+
+    def _leader(self, topic: str, partition: int) -> int:
+        metadata = self.metadata
+        info = None if metadata is None else metadata.topics.get(topic)
+        if info is None:
+            return -1
+        part = info.partitions.get(partition)
+        return -1 if part is None else part.leader
+
+    def _drain(self, tp: tuple[str, int]) -> None:
+        queue = self._queues.get(tp)
+        while queue:
+            leader = self._leader(*tp)
+            if leader < 0 or leader not in self.cluster.brokers:
+                self.refresh_metadata([tp[0]], auto_create=False, then=lambda: self._drain(tp))
+                return
+            if self._inflight.get(leader, 0) >= self.max_in_flight:
+                return
+            batch = queue.popleft()
+            self._send_batch(batch, leader)
+
+    def _send_batch(self, batch: ProducerBatch, leader: int) -> None:
+        world = self.world
+        if world.now - batch.created >= self.message_timeout:
+            self._fail(batch, KafkaModelError("_MSG_TIMED_OUT"))
+            return
+        records = batch.records
+        tp = (batch.topic, batch.partition)
+        if self.idempotent and records.base_sequence < 0:
+            records.producer_id = self.producer_id
+            records.producer_epoch = self.producer_epoch
+            records.base_sequence = self._sequences.get(tp, 0)
+            self._sequences[tp] = records.base_sequence + len(records.values)
+        batch.attempts += 1
+        self._requests += 1
+        broker = self.cluster.brokers[leader]
+        self._inflight[leader] = self._inflight.get(leader, 0) + 1
+        if self.acks == 0:
+            batch.maybe_stored = True
+            self.cluster.request(
+                self.name,
+                broker,
+                self.cluster.handle_produce,
+                (broker, batch.topic, batch.partition, records, 0),
+                lambda _r: None,
+                lambda _e: None,
+                self.request_timeout,
+            )
+            self._inflight[leader] -= 1
+            self._report(batch, None, OFFSET_INVALID)
+            return
+        if world.net.reachable(self.name, broker.name):
+            batch.maybe_stored = True
+        timeout = min(
+            self.request_timeout, max(0.0, batch.created + self.message_timeout - world.now)
+        )
+        self.send(
+            broker,
+            self.cluster.handle_produce,
+            (broker, batch.topic, batch.partition, records, self.acks),
+            lambda result: self._produced_reply(batch, leader, result),
+            lambda problem: self._produced_reply(batch, leader, ProduceResult(-1, problem)),
+            timeout=timeout,
+        )
+
+    def _produced_reply(self, batch: ProducerBatch, leader: int, result: ProduceResult) -> None:
+        self._inflight[leader] = max(0, self._inflight.get(leader, 0) - 1)
+        tp = (batch.topic, batch.partition)
+        problem = result.error
+        if problem is None or problem.name == "DUPLICATE_SEQUENCE_NUMBER":
+            self._report(batch, None, result.base_offset if problem is None else OFFSET_INVALID)
+        elif problem.name in RETRIABLE and batch.attempts <= self.retries:
+            expired = self.world.now - batch.created >= self.message_timeout
+            if expired:
+                self._fail(batch, KafkaModelError("_MSG_TIMED_OUT"))
+            else:
+                self._retried += 1
+                if problem.name in (
+                    "NOT_LEADER_FOR_PARTITION",
+                    "LEADER_NOT_AVAILABLE",
+                    "_TRANSPORT",
+                    "UNKNOWN_TOPIC_OR_PART",
+                ):
+                    self.refresh_metadata([batch.topic], auto_create=False)
+                self.world.call_later(self.retry_backoff, self._requeue, batch)
+        else:
+            self._fail(batch, problem)
+        self._drain(tp)
+        for other in list(self._queues):
+            if other != tp and self._queues[other]:
+                self._drain(other)
+
+    def _requeue(self, batch: ProducerBatch) -> None:
+        if not self.alive:
+            return
+        tp = (batch.topic, batch.partition)
+        queue = self._queues.setdefault(tp, deque())
+        if self.idempotent:
+            items = sorted(
+                [batch, *queue],
+                key=lambda b: b.records.base_sequence if b.records.base_sequence >= 0 else 1 << 62,
+            )
+            queue.clear()
+            queue.extend(items)
+        else:
+            queue.appendleft(batch)
+        self._drain(tp)
+
+    def _fail(self, batch: ProducerBatch, problem: KafkaModelError) -> None:
+        trace = self.world.trace
+        if trace.full and batch.records.ids is not None and not batch.maybe_stored:
+            where = f"{batch.topic}/{batch.partition}"
+            for mid in batch.records.ids:
+                trace.emit("msg.drop", self.name, mid, where=where, reason="not-delivered")
+        self._report(batch, problem, OFFSET_INVALID)
+
+    # -- delivery reports ----------
+
+    def _report(self, batch: ProducerBatch, problem: KafkaModelError | None, base: int) -> None:
+        count = len(batch.records.values)
+        if problem is None:
+            self._delivered += count
+        else:
+            self._failed += count
+        trace = self.world.trace
+        if trace.full and batch.records.ids is not None:
+            where = f"{batch.topic}/{batch.partition}"
+            text = None if problem is None else problem.name
+            for mid in batch.records.ids:
+                trace.emit(
+                    "msg.confirm", self.name, mid, ok=problem is None, error=text, where=where
+                )
+        self._reports.append((batch, problem, base, 0, count))
+        event = self._report_event
+        if event is not None and not event.triggered:
+            event.succeed()
+
+    def serve_reports(self, handler: ReportHandler, limit: int = -1) -> int:
+        """Call ``handler`` for each queued delivery report (up to ``limit`` records)."""
+        served = 0
+        reports = self._reports
+        default = self.default_callback
+        while reports and (limit < 0 or served < limit):
+            batch, problem, base, start, count = reports[0]
+            end = count if limit < 0 else min(count, start + limit - served)
+            callbacks = batch.callbacks
+            records = batch.records
+            topic, partition = batch.topic, batch.partition
+            for i in range(start, end):
+                callback = callbacks[i] or default
+                if callback is not None:
+                    handler(
+                        callback,
+                        problem,
+                        records,
+                        i,
+                        base + i if base >= 0 else base,
+                        topic,
+                        partition,
+                    )
+            served += end - start
+            self.outstanding -= end - start
+            if end >= count:
+                reports.popleft()
+            else:
+                reports[0] = (batch, problem, base, end, count)
+        return served
+
+    def reports_event(self) -> simpy.Event:
+        """An event that fires when a delivery report is queued."""
+        event = self._report_event
+        if event is None or event.triggered:
+            event = self._report_event = self.world.event()
+            if self._reports:
+                event.succeed()
+        return event
+
+    def has_reports(self) -> bool:
+        """True if delivery reports wait to be served."""
+        return bool(self._reports)
+
+    # -- faults ----------
+
+    def on_killed(self) -> None:
+        """Records still in the client's memory are lost with the process."""
+        trace = self.world.trace
+        if not trace.full:
+            return
+        lost: list[tuple[str, str]] = []
+        for batch in self._acc.values():
+            lost.extend((f"{batch.topic}/{batch.partition}", m) for m in batch.records.ids or [])
+        for queue in self._queues.values():
+            for batch in queue:
+                if not batch.maybe_stored:
+                    lost.extend(
+                        (f"{batch.topic}/{batch.partition}", m) for m in batch.records.ids or []
+                    )
+        for topic, waiting in self._pending.items():
+            lost.extend((f"{topic}/-1", r.mid) for r in waiting if r.mid is not None)
+        for where, mid in lost:
+            trace.emit("msg.drop", self.name, mid, where=where, reason="client-crash")
+
+    def close(self) -> None:
+        """Forget the client (the facade flushes first if the application asked)."""
+        self.finish()
+
+
+__all__ = ["OFFSET_INVALID", "ProducerBatch", "ProducerClient", "ProducerStatistics"]
