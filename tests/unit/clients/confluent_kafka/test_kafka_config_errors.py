@@ -27,11 +27,15 @@ def _world() -> object:
             'Configuration property "queue.buffering.max.ms" value -5 is outside allowed range '
             "0..900000\n",
         ),
-        ({"enable.idempotence": "maybe"}, 'Expected bool value for "enable.idempotence": true or false'),
+        (
+            {"enable.idempotence": "maybe"},
+            'Expected bool value for "enable.idempotence": true or false',
+        ),
         ({"partitioner": "bogus"}, 'Invalid value for configuration property "partitioner": bogus'),
         (
             {"enable.idempotence": True, "acks": 1},
-            "Failed to create producer: `acks` must be set to `all` when `enable.idempotence` is true",
+            "Failed to create producer: `acks` must be set to `all` when "
+            "`enable.idempotence` is true",
         ),
         (
             {"batch.size": 0},
@@ -60,7 +64,7 @@ def test_error_cb_must_be_callable() -> None:
 
 def test_consumer_needs_group_id() -> None:
     """confluent-kafka refuses a consumer without group.id."""
-    with pytest.raises(ValueError, match="Failed to create consumer: group.id must be set"):
+    with pytest.raises(ValueError, match=r"Failed to create consumer: group\.id must be set"):
         Consumer(BASE)
 
 
@@ -73,7 +77,10 @@ def test_consumer_unknown_strategy_and_offset_reset() -> None:
     )
     with pytest.raises(KafkaException) as caught:
         Consumer({**BASE, "group.id": "g", "auto.offset.reset": "foo"})
-    assert caught.value.args[0].str() == 'Invalid value "foo" for configuration property "auto.offset.reset"'
+    assert (
+        caught.value.args[0].str()
+        == 'Invalid value "foo" for configuration property "auto.offset.reset"'
+    )
 
 
 def test_defaults_are_librdkafkas() -> None:

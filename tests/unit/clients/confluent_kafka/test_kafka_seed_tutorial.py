@@ -9,7 +9,9 @@ from mqsim.clients.default import new_default_world, using
 from mqsim.confluent_kafka import Consumer, Producer
 
 
-def test_tutorial_producer_then_consumer_prints_the_payment(capsys: pytest.CaptureFixture[str]) -> None:
+def test_tutorial_producer_then_consumer_prints_the_payment(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     """The producer auto-creates 'payments'; the consumer (earliest) receives the payment."""
     world = new_default_world(0, until="20s")
     with using(world):
@@ -25,7 +27,8 @@ def test_tutorial_producer_then_consumer_prints_the_payment(capsys: pytest.Captu
             }
         )
         consumer.subscribe(["payments"])
-        with pytest.raises(Interrupted):
+
+        def loop() -> None:
             while True:
                 msg = consumer.poll(1.0)
                 if msg is None:
@@ -34,6 +37,9 @@ def test_tutorial_producer_then_consumer_prints_the_payment(capsys: pytest.Captu
                     print(f"Consumer error: {msg.error()}")
                     continue
                 print(f" [x] Received payment: {msg.value().decode('utf-8')}")
+
+        with pytest.raises(Interrupted):
+            loop()
     assert capsys.readouterr().out == (
         " [x] Message sent to Kafka topic 'payments'\n"
         " [x] Received payment: Payment of 5000 PKR from Fatima\n"
@@ -60,12 +66,21 @@ def test_same_seed_same_trace() -> None:
             for i in range(20):
                 producer.produce("t", value=f"v{i}")
             producer.flush()
-            consumer = Consumer({"bootstrap.servers": "localhost:9092", "group.id": "g",
-                                 "auto.offset.reset": "earliest"})
+            consumer = Consumer(
+                {
+                    "bootstrap.servers": "localhost:9092",
+                    "group.id": "g",
+                    "auto.offset.reset": "earliest",
+                }
+            )
             consumer.subscribe(["t"])
-            with pytest.raises(Interrupted):
+
+            def loop() -> None:
                 while True:
                     consumer.poll(1.0)
+
+            with pytest.raises(Interrupted):
+                loop()
         return world.trace.dumps_jsonl()
 
     assert run() == run()
