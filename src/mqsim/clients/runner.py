@@ -54,7 +54,7 @@ from typing import TYPE_CHECKING, Any
 
 import mqsim
 from mqsim.clients.default import new_default_world, using
-from mqsim.clients.sandbox import Sandbox, ScriptContext, ScriptExit
+from mqsim.clients.sandbox import ALIASES, Sandbox, ScriptContext, ScriptExit
 from mqsim.sim import Interrupted, InvalidArgument, Latency, SimulationBug, parse_duration
 
 if TYPE_CHECKING:
@@ -605,9 +605,20 @@ def format_error(error: BaseException, cwd: str) -> list[str]:
     A :class:`mqsim.sim.SimulationBug` keeps every frame: it is mqsim's fault, not the script's.
     """
     report = traceback.TracebackException.from_exception(error)
-    if not isinstance(error, SimulationBug):
-        _clean(report, cwd + os.sep, set())
-    return "".join(report.format()).splitlines()
+    if isinstance(error, SimulationBug):
+        return "".join(report.format()).splitlines()
+    _clean(report, cwd + os.sep, set())
+    return [_public_name(line) for line in "".join(report.format()).splitlines()]
+
+
+def _public_name(line: str) -> str:
+    """``mqsim.clients.pika.exceptions.X: ...`` -> ``pika.exceptions.X: ...``, the name the
+    script imported (exception lines are the only unindented ones naming a module)."""
+    for alias, targets in ALIASES.items():
+        for target in targets:
+            if line.startswith(target + "."):
+                return alias + line[len(target) :]
+    return line
 
 
 def _clean(report: traceback.TracebackException, prefix: str, seen: set[int]) -> None:

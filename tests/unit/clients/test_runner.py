@@ -586,7 +586,9 @@ def test_client_library_imports_resolve_to_the_stand_in_modules(
     monkeypatch.setitem(ALIASES, "pika", ("no_such_module", "standin"))
     sentinel = types.ModuleType("pika")
     monkeypatch.setitem(sys.modules, "pika", sentinel)
-    result = run(["client.py"], cwd=tmp_path)
+    write(tmp_path, "fail.py", "import pika.exceptions\nraise pika.exceptions.AMQPError('gone')\n")
+    result = run(["client.py", "fail.py"], cwd=tmp_path)
     assert result.output("client.py") == ["stand-in standin.exceptions 2", "pika.nothing"]
+    assert result.output("fail.py")[-1] == "pika.exceptions.AMQPError: gone", "the imported name"
     assert sys.modules["pika"] is sentinel
     assert "pika.exceptions" not in sys.modules
