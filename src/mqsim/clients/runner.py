@@ -208,6 +208,7 @@ class RunResult:
     world: World
     ended: str
     time: float
+    turns: int = 0
 
     @property
     def exit_code(self) -> int:
@@ -228,18 +229,25 @@ class RunResult:
         for step in self.steps:
             counts[step.status] = counts.get(step.status, 0) + 1
         return RunStatistics(
-            self.ended, self.time, tuple(sorted(counts.items())), len(self.lines), self.exit_code
+            self.ended,
+            self.time,
+            tuple(sorted(counts.items())),
+            len(self.lines),
+            self.turns,
+            self.exit_code,
         )
 
 
 @dataclass(frozen=True, slots=True)
 class RunStatistics:
-    """A summary of a :class:`RunResult`."""
+    """A summary of a :class:`RunResult`: how it ended and when, steps per status, output
+    lines, turns (script threads resumed: one per blocking call) and the exit code."""
 
     ended: str
     time: float
     steps: tuple[tuple[str, int], ...]
     lines: int
+    turns: int
     exit_code: int
 
 
@@ -584,7 +592,8 @@ class _Runner:
             )
             for s in self.states
         )
-        return RunResult(steps, tuple(self.lines), self.world, ended, self.world.now)
+        turns = self.sandbox.turns if self.sandbox is not None else 0
+        return RunResult(steps, tuple(self.lines), self.world, ended, self.world.now, turns)
 
 
 # -- helpers ----------------------------------------------------------------------------

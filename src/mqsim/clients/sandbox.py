@@ -44,6 +44,7 @@ import time
 import types
 import uuid
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -135,6 +136,16 @@ class ScriptContext:
         if handler == signal.SIG_DFL or not callable(handler):
             return None
         return handler  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True, slots=True)
+class SandboxStatistics:
+    """``scripts`` run (restarts count again), ``turns`` (a script thread resumed: one per
+    blocking call) and ``swaps`` (the turn went to another script: its state was installed)."""
+
+    scripts: int
+    turns: int
+    swaps: int
 
 
 class _Stream(io.TextIOBase):
@@ -235,10 +246,16 @@ class Sandbox:
         self._known: set[str] = set()
         self._known_len = 0
         self._finder = _AliasFinder()
+        self.turns = 0
+        self.swaps = 0
 
     def __repr__(self) -> str:
         current = self._current.label if self._current is not None else None
         return f"<Sandbox scripts={len(self._contexts)} current={current!r}>"
+
+    def statistics(self) -> SandboxStatistics:
+        """Scripts seen, turns given to script threads, and process-state swaps among them."""
+        return SandboxStatistics(len(self._contexts), self.turns, self.swaps)
 
     # -- which script is running ----------------------------------------------------------
 
@@ -258,8 +275,10 @@ class Sandbox:
     def resume(self, program: Program) -> None:
         """Install ``program``'s process state (called before its thread gets its turn)."""
         context = program.context
+        self.turns += 1
         if not isinstance(context, ScriptContext) or context is self._current:
             return
+        self.swaps += 1
         if self._current is not None:
             self._save(self._current)
         self._load(context)
@@ -484,4 +503,4 @@ def _apply_environment(env: dict[str, str]) -> None:
             current[name] = value
 
 
-__all__ = ["ALIASES", "EPOCH", "Sandbox", "ScriptContext", "ScriptExit"]
+__all__ = ["ALIASES", "EPOCH", "Sandbox", "SandboxStatistics", "ScriptContext", "ScriptExit"]

@@ -592,3 +592,13 @@ def test_client_library_imports_resolve_to_the_stand_in_modules(
     assert result.output("fail.py")[-1] == "pika.exceptions.AMQPError: gone", "the imported name"
     assert sys.modules["pika"] is sentinel
     assert "pika.exceptions" not in sys.modules
+
+
+def test_statistics_count_steps_lines_and_turns(tmp_path: Path) -> None:
+    """A run's statistics: how it ended, steps per status, lines and script turns."""
+    write(tmp_path, "nap.py", "import time\nfor _ in range(3):\n    time.sleep(1)\nprint('up')\n")
+    result = run(["nap.py &", "nap.py", "sleep:1s"], cwd=tmp_path)
+    stats = result.statistics()
+    assert (stats.ended, stats.time, stats.lines, stats.exit_code) == ("done", 4.0, 2, 0)
+    assert stats.steps == (("exited", 2), ("slept", 1))
+    assert stats.turns == 8, "each script: a start and three sleeps"

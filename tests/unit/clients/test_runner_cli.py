@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
 
 from mqsim.cli import main
+from mqsim.cli_run import _printer
+from mqsim.clients.runner import OutputLine
 
 TICKER = """\
 import sys, time
@@ -121,3 +125,18 @@ def test_the_working_directory_is_the_shells(
     (scripts / "sub" / "where.py").write_text("import os\nprint(os.getcwd())\n")
     main(["run", "sub/where.py"])
     assert capsys.readouterr().out == f"[  0.000s where.py] {os.getcwd()}\n"
+
+
+def test_a_terminal_gets_the_same_text_in_colour() -> None:
+    """On a terminal, rich colours the line; its text is the plain line's."""
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    screen = Terminal()
+    line = OutputLine(1.25, "send.py", 1, "stderr", "[x] oops [bold]not markup[/bold]")
+    _printer(screen)(line)
+    shown = screen.getvalue()
+    assert "\x1b[" in shown
+    assert re.sub(r"\x1b\[[0-9;]*m", "", shown) == line.format() + "\n"
