@@ -92,6 +92,9 @@ def command(args: argparse.Namespace) -> int:
         )
     except OSError as error:
         raise InvalidArgument(f"{error.filename}: {error.strerror}") from None
+    except KeyboardInterrupt:
+        print("mqsim: interrupted", file=sys.stderr)
+        return 130
     return result.exit_code
 
 

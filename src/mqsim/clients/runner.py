@@ -541,14 +541,21 @@ class _Runner:
         world = self.world
         self.sandbox = Sandbox(world, seed=seed, emit=self._emit)
         ended = "done"
+        abandoned = False
         with using(world), self.sandbox:
             try:
                 self._advance()
                 ended = self.driver.run(stop=self._finished, horizon=horizon)
                 if ended != "done":
                     self._stop(ended, grace)
+            except KeyboardInterrupt:
+                # A real Ctrl+C of the whole run (the scripts' own are simulated): a script
+                # thread may be mid-turn, so leave the threads (daemons) parked as they are.
+                abandoned = True
+                raise
             finally:
-                self.driver.shutdown()
+                if not abandoned:
+                    self.driver.shutdown()
         return self._result(ended)
 
     def _stop(self, reason: str, grace: float) -> None:

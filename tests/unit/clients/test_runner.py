@@ -13,7 +13,7 @@ import pytest
 
 from mqsim.clients.runner import RunResult, parse_fault, parse_step, run
 from mqsim.clients.sandbox import ALIASES, EPOCH
-from mqsim.sim import InvalidArgument
+from mqsim.sim import InvalidArgument, World
 
 
 def write(folder: Path, name: str, code: str) -> Path:
@@ -602,3 +602,19 @@ def test_statistics_count_steps_lines_and_turns(tmp_path: Path) -> None:
     assert (stats.ended, stats.time, stats.lines, stats.exit_code) == ("done", 4.0, 2, 0)
     assert stats.steps == (("exited", 2), ("slept", 1))
     assert stats.turns == 8, "each script: a start and three sleeps"
+
+
+def test_a_real_ctrl_c_of_the_run_restores_the_process(tmp_path: Path) -> None:
+    """A KeyboardInterrupt in the driver (the user's own Ctrl+C) ends the run at once."""
+    write(tmp_path, "loop.py", "import time\nwhile True:\n    time.sleep(1)\n")
+    world = World(seed=0)
+
+    def ctrl_c() -> None:
+        raise KeyboardInterrupt
+
+    world.call_later(2.5, ctrl_c)
+    before = (sys.stdout, time.sleep, os.getcwd())
+    with pytest.raises(KeyboardInterrupt):
+        run(["loop.py"], cwd=tmp_path, world=world)
+    assert (sys.stdout, time.sleep, os.getcwd()) == before
+    assert world.now == 2.5
