@@ -210,18 +210,28 @@ class _AliasFinder(importlib.abc.MetaPathFinder):
 
 
 def _resolve(fullname: str, candidates: tuple[str, ...], rest: str) -> types.ModuleType:
+    """The stand-in for ``fullname``: for a top-level name the first candidate that is a
+    package (so ``import pika.exceptions`` works), else the first that exists; for a
+    submodule, that submodule of the first candidate that has it."""
+    found: list[types.ModuleType] = []
     for candidate in candidates:
         target = f"{candidate}.{rest}" if rest else candidate
         try:
-            return importlib.import_module(target)
+            module = importlib.import_module(target)
         except ModuleNotFoundError as error:
             if error.name is None or not target.startswith(error.name):
                 raise
+            continue
+        if rest or hasattr(module, "__path__"):
+            return module
+        found.append(module)
+    if found:
+        return found[0]
     if rest:
         parent = sys.modules.get(fullname.rpartition(".")[0])
-        found = getattr(parent, rest.rpartition(".")[2], None)
-        if isinstance(found, types.ModuleType):
-            return found
+        attribute = getattr(parent, rest.rpartition(".")[2], None)
+        if isinstance(attribute, types.ModuleType):
+            return attribute
     raise ModuleNotFoundError(
         f"No module named {fullname!r} (mqsim runs scripts against its own facade for"
         f" {fullname.partition('.')[0]!r}, and it has no such module)",

@@ -563,8 +563,9 @@ def test_a_bug_in_mqsim_keeps_mqsims_frames_in_the_traceback(tmp_path: Path) -> 
 def test_client_library_imports_resolve_to_the_stand_in_modules(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """`import pika`, `pika.exceptions` and `from pika.spec import ...` give the stand-ins,
-    whatever was imported under those names before; the old entries are back afterwards."""
+    """`import pika`, `pika.exceptions` and `from pika.spec import ...` give the stand-ins
+    (a package rather than a flat module, so submodules import), whatever was imported under
+    those names before; the old entries are back afterwards."""
     write(tmp_path, "lib/standin/__init__.py", "NAME = 'stand-in'\n")
     write(tmp_path, "lib/standin/exceptions.py", "class AMQPError(Exception):\n    pass\n")
     write(tmp_path, "lib/standin/spec.py", "PERSISTENT = 2\n")
@@ -583,7 +584,8 @@ def test_client_library_imports_resolve_to_the_stand_in_modules(
         """,
     )
     monkeypatch.syspath_prepend(str(tmp_path / "lib"))
-    monkeypatch.setitem(ALIASES, "pika", ("no_such_module", "standin"))
+    write(tmp_path, "lib/flat.py", "NAME = 'flat module'\n")
+    monkeypatch.setitem(ALIASES, "pika", ("no_such_module", "flat", "standin"))
     sentinel = types.ModuleType("pika")
     monkeypatch.setitem(sys.modules, "pika", sentinel)
     write(tmp_path, "fail.py", "import pika.exceptions\nraise pika.exceptions.AMQPError('gone')\n")
