@@ -93,7 +93,7 @@ def _parse_value(name: str, value: Any) -> Any:
             raise _invalid(f'Invalid value "{text}" for configuration property "{name}"')
         return text
     if name == "partitioner":
-        from mqsim.kafka.partitioner import PARTITIONERS  # noqa: PLC0415
+        from mqsim.kafka.partitioner import PARTITIONERS
 
         if text not in PARTITIONERS:
             raise _invalid(f'Invalid value for configuration property "partitioner": {text}')

@@ -18,6 +18,7 @@ mqsim: InitProducerId is immediate (no request); a produce request carries one b
 
 from __future__ import annotations
 
+import zlib
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -49,6 +50,7 @@ RETRIABLE = frozenset(
     }
 )
 OFFSET_INVALID = -1001
+_crc32 = zlib.crc32
 
 #: A delivery-report handler: (callback, error, batch, index, offset, topic, partition).
 ReportHandler = Callable[[Any, KafkaModelError | None, RecordBatch, int, int, str, int], None]
@@ -180,6 +182,12 @@ class ProducerClient(ClientBase):
         self._requests = 0
         self.default_callback: Any = None
         # librdkafka: allow.auto.create.topics defaults to true for producers, false for consumers
+        self._trace = self.world.trace
+        self._env = self.world.env
+        self._counts: dict[str, int] = {}
+        self._crc_keys = self.partitioner in ("consistent_random", "consistent")
+        self._stamp_at = -1.0
+        self._stamp = 0
         self.allow_auto_create: bool = (
             config["allow.auto.create.topics"]
             if config.is_set("allow.auto.create.topics")
@@ -215,6 +223,48 @@ class ProducerClient(ClientBase):
     ) -> None:
         """Enqueue one record (raises ``MSG_SIZE_TOO_LARGE``, ``_QUEUE_FULL``)."""
         size = (len(value) if value is not None else 0) + (len(key) if key is not None else 0)
+        # Fast path: no headers, no tracing, topic known, a batch for the partition is open.
+        if (
+            headers is None
+            and not self._trace.full
+            and size <= self.max_message
+            and self.outstanding < self.max_queued
+        ):
+            counts = self._counts
+            count = counts.get(topic)
+            if count is not None:
+                if partition < 0:
+                    if self._crc_keys and key:
+                        partition = _crc32(key) % count
+                    else:
+                        chosen = partitioners.hash_partition(self.partitioner, key, count)
+                        partition = (
+                            chosen if chosen is not None else self._random_partition(topic, count)
+                        )
+                batch = self._acc.get((topic, partition)) if partition < count else None
+                if batch is not None:
+                    now = self._env.now
+                    if timestamp <= 0:
+                        if now != self._stamp_at:
+                            self._stamp_at = now
+                            self._stamp = int(now * 1000)
+                        timestamp = self._stamp
+                    self.outstanding += 1
+                    self._produced += 1
+                    records = batch.records
+                    records.keys.append(key)
+                    records.values.append(value)
+                    records.timestamps.append(timestamp)
+                    if records.headers is not None:
+                        records.headers.append(None)
+                    batch.callbacks.append(callback)
+                    records.size += size + 70
+                    if (
+                        len(records.values) >= self.batch_records
+                        or records.size >= self.batch_bytes
+                    ):
+                        self._seal(batch)
+                    return
         if headers:
             size += sum(len(k) + (len(v) if v is not None else 0) for k, v in headers)
         if size > self.max_message:
@@ -246,12 +296,14 @@ class ProducerClient(ClientBase):
         metadata = self.metadata
         info = None if metadata is None else metadata.topics.get(topic)
         if info is None or info.error is not None or not info.partitions:
+            self._counts.pop(topic, None)
             self._pending.setdefault(topic, []).append(
                 _Pending(key, value, partition, headers, timestamp, callback, mid, size, now)
             )
             if len(self._pending[topic]) == 1:
                 self._want_metadata(topic)
             return
+        self._counts[topic] = len(info.partitions)
         self._append(
             topic,
             len(info.partitions),

@@ -74,11 +74,15 @@ class Producer:
         callback = on_delivery if on_delivery is not None else callback
         if callback is not None and not callable(callback):
             raise TypeError("on_delivery expects a callable")
+        if value.__class__ is not bytes:
+            value = to_bytes(value, "value")
+        if key.__class__ is not bytes:
+            key = to_bytes(key, "key")
         try:
             self._client.produce(
                 topic,
-                to_bytes(value, "value"),
-                to_bytes(key, "key"),
+                value,
+                key,
                 partition,
                 headers_of(headers),
                 timestamp,
