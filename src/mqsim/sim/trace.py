@@ -127,7 +127,7 @@ class Trace:
         self.full = self._level is TraceLevel.FULL
         self.active = self._level is not TraceLevel.OFF
 
-    def emit(self, kind: str, actor: str, msg: str | None = None, **fields: Any) -> None:
+    def emit(self, kind: str, actor: str, msg: str | None = None, /, **fields: Any) -> None:
         """Record that ``actor`` did ``kind`` (to message ``msg``), with ``fields``."""
         if not self.active:
             return
