@@ -1,1 +1,5 @@
-"""Imports every lab module, so each registers itself; the order here is the listed order."""
+"""Imports every lab package, so each lab registers itself; RabbitMQ labs list first."""
+
+from mqsim.labs import kafka, rabbitmq
+
+__all__ = ["kafka", "rabbitmq"]

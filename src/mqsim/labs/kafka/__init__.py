@@ -1,0 +1,1 @@
+"""Kafka labs; each module registers one lab on import, in the order imported here."""
