@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
 Scenario = Callable[[World, bool], None]
+Measure = Callable[["Report", "tuple[TraceRecord, ...]"], "Mapping[str, int]"]
 
 _NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
@@ -32,7 +33,10 @@ class Lab:
     ``scenario(world, fix)`` runs the mistake (``fix=False``) or the corrected setup.
     ``anomalies`` names the checker totals (see :meth:`mqsim.check.Report.totals`) that
     the mistake produces and the fix removes; tests assert exactly that over several
-    seeds. ``story`` lists the trace kinds worth showing in the timeline.
+    seeds. Where the checker's totals cannot say it (an idle consumer, a service that saw
+    only half the messages, a rebalance pause), ``measure(report, records)`` computes the
+    lab's own counts from the trace under the names in ``anomalies``. ``story`` lists the
+    trace kinds worth showing in the timeline.
     """
 
     name: str
@@ -56,7 +60,7 @@ class Lab:
         "msg.return",
     )
     horizon: str = "60s"
-    plot_kinds: tuple[str, ...] = field(default=())
+    measure: Measure | None = field(default=None)
 
     def __post_init__(self) -> None:
         if not _NAME.match(self.name):
@@ -81,7 +85,10 @@ class LabResult:
     @property
     def anomalies(self) -> Mapping[str, int]:
         """How often each of the lab's anomalies appeared in this run."""
-        totals = self.report.totals()
+        if self.lab.measure is not None:
+            totals = dict(self.lab.measure(self.report, self.records))
+        else:
+            totals = self.report.totals()
         return {name: int(totals.get(name, 0)) for name in self.lab.anomalies}
 
     @property
