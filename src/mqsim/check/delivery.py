@@ -56,6 +56,8 @@ from mqsim.sim import TraceRecord
 
 _HELD = frozenset({"msg.store", "msg.requeue", "msg.deliver"})
 _ENDED = frozenset({"msg.ack", "msg.drop"})
+# Kafka drops a producer reports about its own buffer: they never remove a log copy.
+_KAFKA_CLIENT_DROPS = frozenset({"not-delivered", "client-crash", "too-large"})
 
 
 def check(records: Iterable[TraceRecord]) -> Report:
@@ -226,7 +228,7 @@ def _judge_kafka(
             where = record.get("where")
             copies.append(_Copy(where, None if offset is None else int(offset), record.time))
         elif record.kind == "msg.drop":
-            if record.get("where") is None:
+            if record.get("where") is None or record.get("reason") in _KAFKA_CLIENT_DROPS:
                 client_drops.append(str(record.get("reason")))
             else:
                 _drop_kafka_copy(copies, record)
@@ -243,14 +245,17 @@ def _judge_kafka(
 
 
 def _drop_kafka_copy(copies: list[_Copy], record: TraceRecord) -> None:
+    """End the copy a log drop names: by offset, else the oldest (newest if truncated)."""
     offset = record.get("offset")
-    for copy in copies:
-        if (
-            copy.last is None
-            and copy.where == record.get("where")
-            and (offset is None or copy.offset == int(offset))
-        ):
-            copy.last = record
+    where = record.get("where")
+    candidates = [
+        c
+        for c in copies
+        if c.last is None and c.where == where and (offset is None or c.offset == int(offset))
+    ]
+    if candidates:
+        chosen = candidates[-1] if record.get("reason") == "truncated" else candidates[0]
+        chosen.last = record
 
 
 def _judge_kafka_gone(

@@ -15,6 +15,8 @@ History = tuple[TraceRecord, ...]
 #: Drop reasons that end a copy on purpose: configuration or an explicit client decision.
 #: A copy that ends with any other reason (``crash``, ``client-crash``, ``truncated``, a
 #: reason this checker does not know) without being consumed counts as lost.
+#: ``auto-delete`` (an auto-delete queue went with its last consumer) and ``topic-deleted``
+#: are emitted by the models beside the reasons listed in ``docs/trace.md``.
 DELIBERATE_DROPS = frozenset(
     {
         "unroutable",
@@ -25,6 +27,8 @@ DELIBERATE_DROPS = frozenset(
         "delivery-limit",
         "purged",
         "queue-deleted",
+        "auto-delete",
+        "topic-deleted",
         "compacted",
         "cycle",
         "tx-rollback",

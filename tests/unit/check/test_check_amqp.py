@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from tapes import RABBIT, Tape
+from typing import TYPE_CHECKING
 
 from mqsim.check import check
+
+if TYPE_CHECKING:
+    from conftest import Tape
+
+RABBIT = "localhost:5672"
 
 
 def test_clean_run_is_ok(tape: Tape) -> None:

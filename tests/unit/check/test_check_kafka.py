@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from tapes import KAFKA, Tape
+from typing import TYPE_CHECKING
 
 from mqsim.check import check
+
+if TYPE_CHECKING:
+    from conftest import Tape
+
+KAFKA = "localhost:9092"
 
 
 def test_clean_run_is_ok_and_read_records_are_not_stored(tape: Tape) -> None:
@@ -132,3 +137,25 @@ def test_unexpected_kafka_record(tape: Tape) -> None:
     report = check(tape.records)
     assert report.unexpected == ("m7",)
     assert report.published == 0
+
+
+def test_log_drops_without_offsets_end_one_copy_each(tape: Tape) -> None:
+    """A drop naming only the partition ends the oldest copy (the newest when truncated)."""
+    tape.assign("g", ["t/0"]).produce("m1", "t/0", 0)
+    tape("msg.store", KAFKA, "m1", where="t/0", offset=1)  # retry duplicate
+    tape("msg.drop", KAFKA, "m1", where="t/0", reason="truncated")
+    report = check(tape.records)
+    assert report.lost == ()
+    assert report.stored == ("m1",)
+    tape("msg.drop", KAFKA, "m1", where="t/0", reason="retention")
+    assert check(tape.records).lost == ("m1",)
+
+
+def test_a_producer_giving_up_does_not_remove_a_stored_copy(tape: Tape) -> None:
+    """A timed-out batch may have been stored after all: the log copy still counts."""
+    tape.assign("g", ["t/0"]).produce("m1", "t/0", 0, ok=False)
+    tape("msg.drop", "producer", "m1", where="t/0", reason="not-delivered")
+    tape.poll("m1", "t/0", 0)
+    report = check(tape.records)
+    assert report.lost == report.unconfirmed_lost == ()
+    assert report.drop_reasons == (("not-delivered", 1),)

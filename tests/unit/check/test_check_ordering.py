@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from tapes import KAFKA, RABBIT, Tape
+from typing import TYPE_CHECKING
 
 from mqsim.check import Reordering, check
+
+if TYPE_CHECKING:
+    from conftest import Tape
+
+KAFKA = "localhost:9092"
+RABBIT = "localhost:5672"
 
 
 def test_single_consumer_queue_out_of_order_is_reported(tape: Tape) -> None:

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import base64
 import re
+from collections.abc import Callable
 from pathlib import Path
 
-from viz_traces import mixed_trace
-
+from mqsim import World
 from mqsim.check import check
 from mqsim.viz import html_report
+
+MixedTrace = Callable[..., World]
+
 
 EVIL = "<script>alert('x')</script>"
 
 
-def test_user_text_stays_text() -> None:
+def test_user_text_stays_text(mixed_trace: MixedTrace) -> None:
     """A body, queue or title like <script> is escaped everywhere on the page."""
     world = mixed_trace(queue=EVIL, exchange=EVIL, body=EVIL.encode())
     page = html_report(world.trace, title=EVIL, report=check(world.trace))
@@ -23,7 +26,7 @@ def test_user_text_stays_text() -> None:
     assert page.count("<title>") == 1
 
 
-def test_page_is_self_contained() -> None:
+def test_page_is_self_contained(mixed_trace: MixedTrace) -> None:
     """No external fetch: inline CSS, no links or sources pointing elsewhere."""
     page = html_report(mixed_trace().trace, title="run")
     assert "<style>" in page
@@ -31,7 +34,7 @@ def test_page_is_self_contained() -> None:
     assert "http" not in page
 
 
-def test_page_holds_diagram_timeline_and_check() -> None:
+def test_page_holds_diagram_timeline_and_check(mixed_trace: MixedTrace) -> None:
     """The Mermaid text is in a pre.mermaid block; the check table lists the anomalies."""
     world = mixed_trace()
     page = html_report(world.trace, title="run", report=check(world.trace))
@@ -44,7 +47,7 @@ def test_page_holds_diagram_timeline_and_check() -> None:
     assert "Delivery check" not in html_report(world.trace, title="run")
 
 
-def test_plots_are_embedded_as_data_uris(tmp_path: Path) -> None:
+def test_plots_are_embedded_as_data_uris(tmp_path: Path, mixed_trace: MixedTrace) -> None:
     """PNG bytes or files become base64 data URIs."""
     png = b"\x89PNG\r\n\x1a\nfake"
     path = tmp_path / "p.png"
@@ -54,14 +57,14 @@ def test_plots_are_embedded_as_data_uris(tmp_path: Path) -> None:
     assert page.count(f'src="{uri}"') == 2
 
 
-def test_same_records_same_page() -> None:
+def test_same_records_same_page(mixed_trace: MixedTrace) -> None:
     """The page is a pure function of the records and options."""
     world = mixed_trace()
     first = html_report(world.trace, title="t", report=check(world.trace))
     assert first == html_report(list(world.trace), title="t", report=check(list(world.trace)))
 
 
-def test_optional_mermaid_script_is_escaped() -> None:
+def test_optional_mermaid_script_is_escaped(mixed_trace: MixedTrace) -> None:
     """mermaid_js adds one module script; its URL cannot close the script element."""
     page = html_report(mixed_trace().trace, mermaid_js="https://x/mermaid.esm.min.mjs</script>")
     assert page.count("<script") == 1
@@ -69,7 +72,7 @@ def test_optional_mermaid_script_is_escaped() -> None:
     assert '"https://x/mermaid.esm.min.mjs<\\/script>"' in page
 
 
-def test_timeline_limit_on_the_page() -> None:
+def test_timeline_limit_on_the_page(mixed_trace: MixedTrace) -> None:
     """A long trace's timeline is cut and says how much was left out."""
     page = html_report(mixed_trace().trace, timeline_limit=5)
     assert "<p>... 19 more records</p>" in page

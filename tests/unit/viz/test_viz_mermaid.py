@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from viz_traces import busy_trace, mixed_trace
 
-from mqsim import World
+from mqsim import TraceRecord, World
 from mqsim.viz import mermaid_escape, sequence_diagram
+
+MixedTrace = Callable[..., World]
+BusyTrace = Callable[..., list[TraceRecord]]
+
 
 GOLDEN = Path(__file__).parent / "golden" / "sequence.mmd"
 
@@ -46,14 +50,14 @@ def _decode(text: str) -> str:
     return re.sub(r"#(\d+);", lambda m: chr(int(m[1])), text)
 
 
-def test_diagram_matches_the_golden_file() -> None:
+def test_diagram_matches_the_golden_file(mixed_trace: MixedTrace) -> None:
     """Participants in columns (producers, exchanges, queues, consumers) and every arrow."""
     diagram = sequence_diagram(mixed_trace().trace)
     assert_valid(diagram)
     assert diagram == GOLDEN.read_text(encoding="utf-8")
 
 
-def test_participants_are_ordered_by_role() -> None:
+def test_participants_are_ordered_by_role(mixed_trace: MixedTrace) -> None:
     """Producers first, then exchanges and topics, queues and partitions, consumers last."""
     labels = assert_valid(sequence_diagram(mixed_trace().trace))
     assert labels == [
@@ -84,7 +88,7 @@ def test_participants_are_ordered_by_role() -> None:
         "back\\slash {}|`",
     ],
 )
-def test_tricky_names_are_escaped(name: str) -> None:
+def test_tricky_names_are_escaped(name: str, mixed_trace: MixedTrace) -> None:
     """Queue, exchange and client names cannot break the diagram; they decode back intact."""
     world = mixed_trace(queue=name, exchange=name, body=name.encode())
     diagram = sequence_diagram(world.trace)
@@ -100,7 +104,7 @@ def test_escape_uses_entity_codes() -> None:
     assert mermaid_escape("\n") == "#10;"
 
 
-def test_max_messages_limits_and_says_so() -> None:
+def test_max_messages_limits_and_says_so(busy_trace: BusyTrace) -> None:
     """Only the first messages are drawn; a note counts the others."""
     diagram = sequence_diagram(busy_trace(40), max_messages=5)
     assert_valid(diagram)
@@ -109,14 +113,14 @@ def test_max_messages_limits_and_says_so() -> None:
     assert diagram.splitlines()[-1].endswith(": 35 more messages not shown")
 
 
-def test_faults_become_notes_across_the_diagram() -> None:
+def test_faults_become_notes_across_the_diagram(mixed_trace: MixedTrace) -> None:
     """A crash and a partition are notes spanning every participant."""
     diagram = sequence_diagram(mixed_trace().trace)
     assert "    Note over P1,P9: localhost:5672: CRASH" in diagram
     assert "    Note over P1,P9: network partition worker #124; localhost:5672" in diagram
 
 
-def test_same_records_same_text() -> None:
+def test_same_records_same_text(mixed_trace: MixedTrace) -> None:
     """The diagram is a pure function of the records."""
     assert sequence_diagram(mixed_trace().trace) == sequence_diagram(list(mixed_trace().trace))
 

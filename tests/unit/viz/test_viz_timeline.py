@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 from rich.console import Console
-from viz_traces import mixed_trace
 
 from mqsim import World
 from mqsim.viz import describe, timeline, timeline_text
+
+MixedTrace = Callable[..., World]
+
 
 GOLDEN = Path(__file__).parent / "golden" / "timeline.txt"
 
@@ -19,24 +22,24 @@ def _kind(line: str) -> str:
     return line[2:].split()[2]
 
 
-def test_timeline_text_matches_the_golden_file() -> None:
+def test_timeline_text_matches_the_golden_file(mixed_trace: MixedTrace) -> None:
     """The whole plain timeline of a mixed story, byte for byte."""
     assert timeline_text(mixed_trace().trace) == GOLDEN.read_text(encoding="utf-8")
 
 
-def test_timeline_text_is_deterministic() -> None:
+def test_timeline_text_is_deterministic(mixed_trace: MixedTrace) -> None:
     """Two runs of the same story give the same text."""
     assert timeline_text(mixed_trace().trace) == timeline_text(list(mixed_trace().trace))
 
 
-def test_faults_are_marked() -> None:
+def test_faults_are_marked(mixed_trace: MixedTrace) -> None:
     """Crashes, partitions and crash drops start with '!'; ordinary records do not."""
     lines = timeline_text(mixed_trace().trace).splitlines()
     marked = [_kind(line) for line in lines if line.startswith("!")]
     assert marked == ["fault.crash", "msg.drop", "net.partition", "fault.restart"]
 
 
-def test_kinds_filter_accepts_prefixes_and_limit_counts_the_rest() -> None:
+def test_kinds_filter_accepts_prefixes_and_limit_counts_the_rest(mixed_trace: MixedTrace) -> None:
     """kinds takes exact kinds or 'prefix.'; limit keeps the first rows and says how many more."""
     text = timeline_text(mixed_trace().trace, kinds=["fault.", "msg.drop"], limit=2)
     lines = text.splitlines()
@@ -44,7 +47,7 @@ def test_kinds_filter_accepts_prefixes_and_limit_counts_the_rest() -> None:
     assert lines[2] == "... 2 more records"
 
 
-def test_msg_filter_keeps_one_message() -> None:
+def test_msg_filter_keeps_one_message(mixed_trace: MixedTrace) -> None:
     """msg= shows one message's life."""
     text = timeline_text(mixed_trace().trace, msg="m3")
     assert [_kind(line) for line in text.splitlines()] == [
@@ -84,7 +87,7 @@ def test_rich_table_shows_names_literally() -> None:
     assert "CRASH" in out
 
 
-def test_rich_table_limit_row() -> None:
+def test_rich_table_limit_row(mixed_trace: MixedTrace) -> None:
     """A limited rich timeline ends with a row counting what it left out."""
     console = Console(file=io.StringIO(), width=160, color_system=None)
     console.print(timeline(mixed_trace().trace, limit=3))

@@ -1,6 +1,14 @@
-"""Small traces in the vocabulary of ``docs/trace.md``, for the picture tests."""
+"""Small traces in the vocabulary of ``docs/trace.md``, for the picture tests.
+
+The fixtures ``mixed_trace`` and ``busy_trace`` hand out the builder functions (pytest runs
+in importlib mode, so tests import nothing from here).
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
 
 from mqsim import TraceRecord, World
 
@@ -8,7 +16,7 @@ RABBIT = "localhost:5672"
 KAFKA = "localhost:9092"
 
 
-def mixed_trace(queue: str = "jobs", exchange: str = "orders", body: bytes = b"hi") -> World:
+def _mixed_trace(queue: str = "jobs", exchange: str = "orders", body: bytes = b"hi") -> World:
     """A RabbitMQ and a Kafka story with a crash, a partition and a few drops."""
     world = World(seed=0)
     emit = world.trace.emit
@@ -72,7 +80,7 @@ def mixed_trace(queue: str = "jobs", exchange: str = "orders", body: bytes = b"h
     return world
 
 
-def busy_trace(messages: int = 40) -> list[TraceRecord]:
+def _busy_trace(messages: int = 40) -> list[TraceRecord]:
     """Many messages through one queue and one partition, for plots and limits."""
     world = World(seed=0)
     emit = world.trace.emit
@@ -92,3 +100,15 @@ def busy_trace(messages: int = 40) -> list[TraceRecord]:
             else:
                 emit("msg.consume", "c", msg, where="x/0", offset=n // 2 - 1, group="g")
     return list(world.trace)
+
+
+@pytest.fixture
+def mixed_trace() -> Callable[..., World]:
+    """Builds the mixed RabbitMQ/Kafka story (names and body can be chosen)."""
+    return _mixed_trace
+
+
+@pytest.fixture
+def busy_trace() -> Callable[..., list[TraceRecord]]:
+    """Builds a trace of many messages through one queue and one partition."""
+    return _busy_trace
