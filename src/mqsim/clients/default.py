@@ -36,6 +36,9 @@ def new_default_world(seed: int | None = 0, *, until: str | float | None = None)
 
 def _populate(world: World) -> None:
     """Put the default brokers into ``world``."""
+    from mqsim.amqp import Broker
+
+    Broker(world, AMQP_ADDRESS)
     from mqsim.kafka import KafkaCluster
 
     KafkaCluster(world, brokers=[KAFKA_ADDRESS])

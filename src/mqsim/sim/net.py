@@ -93,6 +93,12 @@ class Network:
         self.default_on_cut: OnCut = _on_cut(on_cut)
         self._links: dict[tuple[str, str], Link] = {}
         self._last_arrival: dict[tuple[str, str], float] = {}
+        self._watchers: list[Callable[[str, str, bool], None]] = []
+
+    def watch(self, fn: Callable[[str, str, bool], None]) -> None:
+        """Call ``fn(a, b, cut)`` whenever the link between ``a`` and ``b`` is cut
+        (``cut`` True) or healed (False): how models notice partitions (heartbeats)."""
+        self._watchers.append(fn)
 
     @staticmethod
     def _key(a: str, b: str) -> tuple[str, str]:
@@ -143,6 +149,8 @@ class Network:
                 if a != b:
                     self.link(a, b).cut = True
                     self._world.trace.emit("net.partition", "network", None, a=a, b=b)
+                    for watcher in list(self._watchers):
+                        watcher(a, b, True)
 
     def heal(
         self, side_a: str | Iterable[str] | None = None, side_b: str | Iterable[str] | None = None
@@ -161,6 +169,8 @@ class Network:
                     continue
             found.cut = False
             self._world.trace.emit("net.heal", "network", None, a=key[0], b=key[1])
+            for watcher in list(self._watchers):
+                watcher(key[0], key[1], False)
             held, found.held = found.held, []
             for src, dst, fn, args, msg in held:
                 self.send(src, dst, fn, *args, msg=msg)
