@@ -46,7 +46,8 @@ def test_client_crash_requeues_unacked_after_latency(sim: World) -> None:
     }
     other = connect("other").channel()
     method, _p, body = other.basic_get("jobs", auto_ack=True)
-    assert body == b"j1" and method.redelivered
+    assert body == b"j1"
+    assert method.redelivered
 
 
 def test_broker_restart_keeps_only_durable_persistent(sim: World) -> None:

@@ -89,7 +89,7 @@ def test_pubsub_with_server_named_exclusive_queues(sim: World) -> None:
         names.append(result.method.queue)
     ch.basic_publish("logs", "", b"info: hi")
     for name in names:
-        method, _props, body = ch.basic_get(name, auto_ack=True)
+        _method, _props, body = ch.basic_get(name, auto_ack=True)
         assert body == b"info: hi"
     conn.close()
     assert all(name not in sim.list_queues(BROKER) for name in names)
