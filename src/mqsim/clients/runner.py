@@ -180,7 +180,8 @@ class OutputLine:
 class StepResult:
     """How a step ended. ``status``: ``exited`` (status 0), ``failed`` (an exception or a
     non-zero exit), ``interrupted`` (at the horizon or when nothing could happen any more),
-    ``killed`` (by a crash fault or after the grace period), ``slept``, ``not started``."""
+    ``killed`` (by a crash fault or after the grace period), ``slept``, ``not started``.
+    ``nodes``: the world nodes (client connections...) its runs created, in order."""
 
     number: int
     text: str
@@ -192,6 +193,7 @@ class StepResult:
     started: float | None
     ended: float | None
     output: tuple[OutputLine, ...]
+    nodes: tuple[str, ...] = ()
 
     @property
     def failed(self) -> bool:
@@ -266,6 +268,7 @@ class _StepState:
     started: float | None = None
     ended: float | None = None
     output: list[OutputLine] = field(default_factory=list)
+    programs: list[Program] = field(default_factory=list)
 
 
 def run(
@@ -476,6 +479,7 @@ class _Runner:
         program = self.driver.spawn(state.label, context.execute)
         program.context = context
         state.program = program
+        state.programs.append(program)
         state.runs += 1
         state.status, state.exit_code = "running", None
         state.started, state.ended = self.world.now, None
@@ -596,6 +600,7 @@ class _Runner:
                 s.started,
                 s.ended,
                 tuple(s.output),
+                tuple(node for p in s.programs for node in p.nodes),
             )
             for s in self.states
         )
