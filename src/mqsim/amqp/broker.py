@@ -457,14 +457,15 @@ class Broker:
         elif self.trace.active:
             self.trace.emit("msg.drop", self.name)
 
-    def dead_letter(self, queue: Queue, entry: Entry, reason: str) -> None:
+    def dead_letter(self, queue: Queue, entry: Entry, reason: str, *, stored: bool = True) -> None:
         """Dead-letter ``entry`` from ``queue`` (reason ``rejected``, ``expired``,
         ``maxlen`` or ``delivery_limit``), or drop it when the queue has no (existing)
         dead-letter exchange. Cycles made only of automatic dead-lettering are dropped."""
         dlx_name = queue.dlx
         exchange = None if dlx_name is None else self.exchanges.get(dlx_name)
         if exchange is None:
-            self.drop(queue, entry, DROP_REASONS[reason])
+            if stored:
+                self.drop(queue, entry, DROP_REASONS[reason])
             return
         msg = entry.msg
         props = msg.properties
@@ -514,7 +515,8 @@ class Broker:
             names = route(self.exchanges, exchange, route_keys, headers)
         else:
             names = list(dict.fromkeys(k for k in route_keys if k in self.queues))
-        self.drop(queue, entry, "dead-lettered", to=exchange.name)
+        if stored:
+            self.drop(queue, entry, "dead-lettered", to=exchange.name)
         for name in names:
             target = self.queues[name]
             if reason != "rejected" and _is_cycle(name, deaths):

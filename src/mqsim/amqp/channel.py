@@ -48,6 +48,7 @@ class Channel:
     def __init__(self, connection: Connection, number: int) -> None:
         self.connection = connection
         self.broker = connection.broker
+        self._env = connection.broker.world.env
         self.number = number
         self.open = True
         self.flow = True
@@ -293,7 +294,7 @@ class Channel:
                 trace.emit("msg.deliver", broker.name)
                 trace.emit("msg.ack", broker.name)
         else:
-            self.unacked[tag] = (entry, queue, consumer, broker.world.now)
+            self.unacked[tag] = (entry, queue, consumer, self._env.now)
             consumer.unacked += 1
             self.consumer_unacked += 1
             if self._timeout_timer is None and broker.consumer_timeout is not None:
@@ -375,8 +376,25 @@ class Channel:
             record = self.unacked.pop(delivery_tag, None)
             if record is None:
                 raise precondition(f"unknown delivery tag {delivery_tag}")
-            self._settle(record, "ack")
-            record[1].dispatch()
+            consumer = record[2]
+            if consumer is not None:
+                consumer.unacked -= 1
+                self.consumer_unacked -= 1
+            queue = record[1]
+            queue.unacked -= 1
+            trace = self.broker.trace
+            if trace.full:
+                trace.emit(
+                    "msg.ack",
+                    self.broker.name,
+                    record[0].msg.id,
+                    where=queue.name,
+                    consumer=self.connection.client,
+                )
+            elif trace.active:
+                trace.emit("msg.ack", self.broker.name)
+            if queue.ready:
+                queue.dispatch()
             if self.global_prefetch:
                 self._dispatch_all()
             return

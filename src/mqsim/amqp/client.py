@@ -113,8 +113,17 @@ class ClientChannel:
         if self.confirm:
             self.publish_seq += 1
             seq = self.publish_seq
-        self.cast("basic_publish", exchange, msg, mandatory)
+        server = conn.server
+        assert server is not None
+        conn.up.send(server.basic_publish, self.number, exchange, msg, mandatory)
         return msg, seq
+
+    def ack(self, delivery_tag: int, multiple: bool = False) -> None:
+        """``basic.ack`` (async)."""
+        conn = self.connection
+        server = conn.server
+        assert server is not None
+        conn.up.send(server.basic_ack, self.number, delivery_tag, multiple)
 
     def opened(self, _result: Any) -> None:
         """``channel.open-ok`` arrived."""

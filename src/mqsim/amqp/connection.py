@@ -122,6 +122,34 @@ class Connection:
         if reply is not None:
             self.down.send(reply, result)
 
+    def basic_publish(self, number: int, exchange: str, msg: Message, mandatory: bool) -> None:
+        """``basic.publish`` (the hot path of :meth:`invoke`)."""
+        channel = self.channels.get(number) if self.open else None
+        if channel is None:
+            self.invoke(number, "basic_publish", (exchange, msg, mandatory), None)
+            return
+        try:
+            channel.basic_publish(exchange, msg, mandatory)
+        except AMQPError as error:
+            self._failed(channel, error)
+
+    def basic_ack(self, number: int, delivery_tag: int, multiple: bool) -> None:
+        """``basic.ack`` (the hot path of :meth:`invoke`)."""
+        channel = self.channels.get(number) if self.open else None
+        if channel is None:
+            self.invoke(number, "basic_ack", (delivery_tag, multiple), None)
+            return
+        try:
+            channel.basic_ack(delivery_tag, multiple)
+        except AMQPError as error:
+            self._failed(channel, error)
+
+    def _failed(self, channel: Channel, error: AMQPError) -> None:
+        if error.hard:
+            self.fail(error)
+        else:
+            self.fail_channel(channel, error)
+
     def channel_close(self, number: int, reply: Reply) -> None:
         """Client's ``channel.close``."""
         if not self.open:

@@ -103,6 +103,12 @@ class Queue:
         self._expiry_timer: Timer | None = None
         self._last_use = broker.world.now
         self._dispatching = False
+        self._plain = (
+            self.max_length is None
+            and self.max_bytes is None
+            and self.message_ttl is None
+            and levels == 1
+        )
         if self.expires is not None:
             self._arm_expires()
 
@@ -136,6 +142,24 @@ class Queue:
 
     def enqueue(self, msg: Message) -> bool:
         """Store a routed message; False if ``x-overflow`` refused it (reject-publish)."""
+        if self._plain and msg.properties.expiration is None:
+            self._seq += 1
+            self._ready.append(Entry(msg, self._seq, None, 0))
+            self.ready += 1
+            self.ready_bytes += len(msg.body)
+            trace = self.broker.trace
+            if trace.full:
+                trace.emit("msg.store", self.broker.name, msg.id, where=self.name)
+            elif trace.active:
+                trace.emit("msg.store", self.broker.name)
+            if self.consumers:
+                self.dispatch()
+            if self._ttl_checks:
+                self._expire_head()
+            return True
+        return self._enqueue(msg)
+
+    def _enqueue(self, msg: Message) -> bool:
         size = len(msg.body)
         limited = self.max_length is not None or self.max_bytes is not None
         if limited and self.overflow != "drop-head" and self._full(size):
@@ -266,7 +290,11 @@ class Queue:
 
     def dispatch(self) -> None:
         """Send ready messages to consumers that can take them (round-robin)."""
-        if self._dispatching or self.deleted:
+        if not self.ready or self._dispatching or self.deleted:
+            return
+        consumers = self.consumers
+        if len(consumers) == 1 and self._plain and not self._ttl_checks:
+            self._dispatch_one(consumers[0])
             return
         self._dispatching = True
         try:
@@ -291,6 +319,34 @@ class Queue:
             self._dispatching = False
         if self._ttl_checks:
             self._expire_head()
+
+    def _dispatch_one(self, consumer: Consumer) -> None:
+        """The hot path: one consumer, FIFO, no TTL: deliver what its window allows."""
+        channel = consumer.channel
+        if not consumer.active or not channel.flow or not channel.open:
+            return
+        room = self.ready
+        if not consumer.no_ack:
+            if consumer.prefetch:
+                room = min(room, consumer.prefetch - consumer.unacked)
+            if channel.global_prefetch:
+                room = min(room, channel.global_prefetch - channel.consumer_unacked)
+        if room <= 0:
+            return
+        self._dispatching = True
+        try:
+            ready = self._ready
+            deliver = channel.deliver
+            no_ack = consumer.no_ack
+            for _ in range(room):
+                entry = ready.popleft()
+                self.ready -= 1
+                self.ready_bytes -= len(entry.msg.body)
+                if not no_ack:
+                    self.unacked += 1
+                deliver(consumer, self, entry)
+        finally:
+            self._dispatching = False
 
     def _pick(self) -> Consumer | None:
         consumers = self.consumers
