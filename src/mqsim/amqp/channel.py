@@ -402,7 +402,25 @@ class Channel:
         if self.transactional:
             self._tx_settles.append(("ack", delivery_tag, multiple, False))
             return
-        self._settle_tags(tags, "ack", False)
+        if self.broker.trace.full:
+            self._settle_tags(tags, "ack", False)
+            return
+        unacked = self.unacked
+        counting = self.broker.trace.active
+        queues: dict[int, Queue] = {}
+        for tag in tags:
+            _entry, queue, consumer, _at = unacked.pop(tag)
+            if consumer is not None:
+                consumer.unacked -= 1
+                self.consumer_unacked -= 1
+            queue.unacked -= 1
+            queues[id(queue)] = queue
+            if counting:
+                self.broker.trace.emit("msg.ack", self.broker.name)
+        for queue in queues.values():
+            queue.dispatch()
+        if self.global_prefetch:
+            self._dispatch_all()
 
     def basic_nack(
         self, delivery_tag: int = 0, multiple: bool = False, requeue: bool = True
@@ -548,6 +566,64 @@ class Channel:
             self._tx_publishes.append((exchange, msg, mandatory, seq))
             return
         self._publish(exchange, msg, mandatory, seq)
+
+    def basic_publish_many(self, exchange: str, msgs: list[Message]) -> None:
+        """Several plain publishes (same exchange, key and properties, no mandatory)."""
+        props = msgs[0].properties
+        simple = (
+            not self.confirm
+            and not self.transactional
+            and props.expiration is None
+            and props.user_id is None
+            and props.reply_to is None
+            and not props.headers
+        )
+        broker = self.broker
+        queue = broker.queues.get(msgs[0].routing_key) if not exchange else None
+        if not simple or queue is None or not queue._plain or broker.trace.full:
+            for msg in msgs:
+                self.basic_publish(exchange, msg, False)
+            return
+        if exchange not in broker.exchanges:
+            raise not_found("exchange", exchange)
+        if broker.trace.active:
+            for _ in msgs:
+                broker.trace.emit("msg.route", broker.name)
+        queue.enqueue_many(msgs)
+
+    def deliver_many(self, consumer: Consumer, queue: Queue, entries: list[Entry]) -> None:
+        """Deliver several entries to one consumer at one instant (one frame batch)."""
+        tag = self.next_tag
+        self.next_tag = tag + len(entries)
+        number = self.number
+        ctag = consumer.tag
+        name = queue.name
+        frames: list[tuple[Any, ...]] = []
+        append = frames.append
+        trace = self.broker.trace
+        if consumer.no_ack:
+            for entry in entries:
+                append(("deliver", number, ctag, tag, entry.redelivered, name, entry.msg))
+                tag += 1
+            if trace.active:
+                for _ in entries:
+                    trace.emit("msg.deliver", self.broker.name)
+                    trace.emit("msg.ack", self.broker.name)
+        else:
+            unacked = self.unacked
+            now = self._env.now
+            for entry in entries:
+                unacked[tag] = (entry, queue, consumer, now)
+                append(("deliver", number, ctag, tag, entry.redelivered, name, entry.msg))
+                tag += 1
+            consumer.unacked += len(entries)
+            self.consumer_unacked += len(entries)
+            if self._timeout_timer is None and self.broker.consumer_timeout is not None:
+                self._arm_timeout()
+            if trace.active:
+                for _ in entries:
+                    trace.emit("msg.deliver", self.broker.name)
+        self.connection.push_deliver_many(frames)
 
     def _publish(self, exchange: str, msg: Message, mandatory: bool, seq: int) -> None:
         broker = self.broker

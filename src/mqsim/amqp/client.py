@@ -118,6 +118,31 @@ class ClientChannel:
         conn.up.send(server.basic_publish, self.number, exchange, msg, mandatory)
         return msg, seq
 
+    def publish_many(
+        self,
+        exchange: str,
+        routing_key: str,
+        bodies: list[bytes],
+        properties: BasicProperties | None = None,
+    ) -> int:
+        """Publish several messages with one key and properties in one go (one frame
+        batch, as a client's socket buffer would carry them); returns how many."""
+        conn = self.connection
+        trace = conn.world.trace
+        props = properties or EMPTY
+        if trace.full or self.confirm:
+            for body in bodies:
+                self.publish(exchange, routing_key, body, props)
+            return len(bodies)
+        if trace.active:
+            for _ in bodies:
+                trace.emit("msg.publish", conn.name)
+        msgs = [Message(None, exchange, routing_key, body, props) for body in bodies]
+        server = conn.server
+        assert server is not None
+        conn.up.send(server.basic_publish_many, self.number, exchange, msgs)
+        return len(msgs)
+
     def ack(self, delivery_tag: int, multiple: bool = False) -> None:
         """``basic.ack`` (async)."""
         conn = self.connection
@@ -280,6 +305,12 @@ class ClientConnection:
     ) -> None:
         """``basic.deliver``."""
         self.inbox.append(("deliver", number, consumer_tag, delivery_tag, redelivered, queue, msg))
+        if self._waiter is not None or self.on_frame is not None:
+            self._wake()
+
+    def on_deliver_many(self, frames: list[Delivery]) -> None:
+        """Several ``basic.deliver`` frames at once."""
+        self.inbox.extend(frames)
         if self._waiter is not None or self.on_frame is not None:
             self._wake()
 

@@ -133,6 +133,17 @@ class Connection:
         except AMQPError as error:
             self._failed(channel, error)
 
+    def basic_publish_many(self, number: int, exchange: str, msgs: list[Message]) -> None:
+        """Several ``basic.publish`` frames in a row (see ``ClientChannel.publish_many``)."""
+        channel = self.channels.get(number) if self.open else None
+        if channel is None:
+            self.invoke(number, "basic_publish", (exchange, msgs[0], False), None)
+            return
+        try:
+            channel.basic_publish_many(exchange, msgs)
+        except AMQPError as error:
+            self._failed(channel, error)
+
     def basic_ack(self, number: int, delivery_tag: int, multiple: bool) -> None:
         """``basic.ack`` (the hot path of :meth:`invoke`)."""
         channel = self.channels.get(number) if self.open else None
@@ -184,6 +195,15 @@ class Connection:
     ) -> None:
         """``basic.deliver``."""
         self.down.send(self.sink.on_deliver, number, consumer_tag, tag, redelivered, queue, msg)
+
+    def push_deliver_many(self, frames: list[tuple[Any, ...]]) -> None:
+        """Several ``basic.deliver`` frames at once."""
+        on_many = getattr(self.sink, "on_deliver_many", None)
+        if on_many is not None:
+            self.down.send(on_many, frames)
+            return
+        for frame in frames:
+            self.down.send(self.sink.on_deliver, *frame[1:])
 
     def push_return(self, number: int, code: int, text: str, msg: Message) -> None:
         """``basic.return``."""

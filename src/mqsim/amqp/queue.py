@@ -159,6 +159,26 @@ class Queue:
             return True
         return self._enqueue(msg)
 
+    def enqueue_many(self, msgs: list[Message]) -> None:
+        """Store several plain messages (no limits, TTL or priorities) at once."""
+        seq = self._seq
+        entries = []
+        size = 0
+        for msg in msgs:
+            seq += 1
+            entries.append(Entry(msg, seq, None, 0))
+            size += len(msg.body)
+        self._seq = seq
+        self._ready.extend(entries)
+        self.ready += len(entries)
+        self.ready_bytes += size
+        trace = self.broker.trace
+        if trace.active:
+            for _ in msgs:
+                trace.emit("msg.store", self.broker.name)
+        if self.consumers:
+            self.dispatch()
+
     def _enqueue(self, msg: Message) -> bool:
         size = len(msg.body)
         limited = self.max_length is not None or self.max_bytes is not None
@@ -336,6 +356,15 @@ class Queue:
         self._dispatching = True
         try:
             ready = self._ready
+            if room > 1 and not self.broker.trace.full:
+                popleft = ready.popleft
+                entries = [popleft() for _ in range(room)]
+                self.ready -= room
+                self.ready_bytes -= sum([len(e.msg.body) for e in entries])
+                if not consumer.no_ack:
+                    self.unacked += room
+                channel.deliver_many(consumer, self, entries)
+                return
             deliver = channel.deliver
             no_ack = consumer.no_ack
             for _ in range(room):
