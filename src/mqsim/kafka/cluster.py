@@ -252,8 +252,9 @@ class Partition:
         self.fetch_waiters: list[tuple[Timer, Callable[[], None]]] = []
         self.parked_followers: dict[int, tuple[Timer, Callable[[], None]]] = {}
         self.following: set[int] = set()
-        # idempotent producers: pid -> (producer epoch, next expected sequence, last base offset)
-        self.producers: dict[int, tuple[int, int, int, int]] = {}
+        # idempotent producers: pid -> (producer epoch, next expected sequence,
+        # (first sequence, base offset) of the last 5 batches, as Kafka's producer state keeps)
+        self.producers: dict[int, tuple[int, int, tuple[tuple[int, int], ...]]] = {}
         # open transactions: pid -> first offset of the transaction
         self.open_txns: dict[int, int] = {}
         self.aborted: list[tuple[int, int, int]] = []
@@ -696,11 +697,12 @@ class KafkaCluster:
         world = self.world
         base = log.append(batch, epoch=partition.epoch, now=world.now)
         if batch.producer_id >= 0 and batch.base_sequence >= 0:
+            state = partition.producers.get(batch.producer_id)
+            recent = () if state is None or state[0] != batch.producer_epoch else state[2]
             partition.producers[batch.producer_id] = (
                 batch.producer_epoch,
                 batch.base_sequence + len(batch),
-                base,
-                batch.base_sequence,
+                (*recent[-4:], (batch.base_sequence, base)),
             )
         if batch.transactional and batch.producer_id not in partition.open_txns:
             partition.open_txns[batch.producer_id] = base
@@ -727,7 +729,7 @@ class KafkaCluster:
             if batch.base_sequence != 0:
                 return ProduceResult(-1, KafkaModelError("OUT_OF_ORDER_SEQUENCE_NUMBER"))
             return None
-        epoch, expected, last_base, last_seq = state
+        epoch, expected, recent = state
         if batch.producer_epoch < epoch:
             return ProduceResult(-1, KafkaModelError("INVALID_PRODUCER_EPOCH"))
         if batch.producer_epoch > epoch:
@@ -736,9 +738,11 @@ class KafkaCluster:
                 if batch.base_sequence == 0
                 else ProduceResult(-1, KafkaModelError("OUT_OF_ORDER_SEQUENCE_NUMBER"))
             )
-        if batch.base_sequence == last_seq:
-            # Kafka: a retry of the last batch is acknowledged with its original offset.
-            return ProduceResult(last_base, None)
+        for first, base in recent:
+            if first == batch.base_sequence:
+                # Kafka: a retry of one of the last 5 batches is acknowledged with the
+                # offset it was first written at, and not written again.
+                return ProduceResult(base, None)
         if batch.base_sequence != expected:
             if batch.base_sequence < expected:
                 return ProduceResult(-1, KafkaModelError("DUPLICATE_SEQUENCE_NUMBER"))

@@ -505,7 +505,17 @@ class ConsumerClient(ClientBase):
         self._poll_timer_armed = False
         if self.state in ("stable", "joining", "syncing", "revoking") and self.subscription:
             over = round((now - self.last_poll) * 1000) - self.max_poll_ms
-            self._queue(
+            # librdkafka: the error and then the lost-callback come before any record
+            # prefetched for the lost partitions (those are dropped with the assignment).
+            if self.assignment:
+                self.ops.appendleft(
+                    [
+                        "rebalance",
+                        Rebalance("lost", sorted(self.assignment), self.cooperative, -1),
+                        None,
+                    ]
+                )
+            self.ops.appendleft(
                 [
                     "error",
                     KafkaModelError(
@@ -515,16 +525,9 @@ class ConsumerClient(ClientBase):
                     ),
                 ]
             )
+            self._notify()
             self._leave()
             self.state = "maxpoll"
-            if self.assignment:
-                self._queue(
-                    [
-                        "rebalance",
-                        Rebalance("lost", sorted(self.assignment), self.cooperative, -1),
-                        None,
-                    ]
-                )
 
     def _metadata_tick(self) -> None:
         if not self.alive or self.state == "closed":
