@@ -1075,38 +1075,51 @@ class KafkaCluster:
             self._retention_timer = self.world.call_later(period, self._enforce_retention)
 
     def enforce_retention(self) -> None:
-        """Delete old batches by ``retention.ms`` / ``retention.bytes``.
+        """Delete old segments by ``retention.ms`` and ``retention.bytes`` (a retention check).
 
-        Kafka deletes whole closed segments; mqsim's segment is a batch (the active batch
-        is never deleted, as the active segment is not).
+        Kafka: a partition log is a series of segments; a new segment starts when the next
+        batch would make the active one larger than ``segment.bytes``. Retention deletes
+        whole segments from the start of the log, only below the high watermark: first every
+        segment whose newest record is older than ``retention.ms``, then, while the log
+        stays larger than ``retention.bytes`` without it, the oldest segment. The log start
+        offset moves to the first record kept. mqsim: segments are computed from the batches
+        (``segment.ms`` rolling is not modelled); consumers that read below the new log
+        start get ``OFFSET_OUT_OF_RANGE`` and apply ``auto.offset.reset``.
         """
-        trace = self.world.trace
         now_ms = self.world.now * 1000
         for topic in list(self.topics.values()):
-            policy = str(topic.config("cleanup.policy"))
+            if "delete" not in str(topic.config("cleanup.policy")):
+                continue
+            retention_ms = topic.config("retention.ms")
+            retention_bytes = topic.config("retention.bytes")
+            segment_bytes = topic.config("segment.bytes")
             for partition in topic.partitions:
                 log = partition.leader_log
-                if "delete" in policy:
-                    keep_from = log.start_offset
-                    retention_ms = topic.config("retention.ms")
-                    retention_bytes = topic.config("retention.bytes")
-                    size = log.bytes
-                    for batch in log.batches[:-1]:
-                        too_old = (
-                            retention_ms >= 0
-                            and now_ms - max(batch.timestamps or [0]) > retention_ms
-                        )
-                        too_big = retention_bytes >= 0 and size > retention_bytes
-                        if not (too_old or too_big) or batch.next_offset > partition.hw:
+                segments = _segments(log, segment_bytes)
+                keep = 0
+                if retention_ms >= 0:
+                    while keep < len(segments) and _deletable(log, partition, segments, keep):
+                        if now_ms - segments[keep][2] <= retention_ms:
                             break
-                        size -= batch.size
-                        keep_from = batch.next_offset
-                    if keep_from > log.start_offset:
-                        for replica in partition.logs.values():
-                            removed = replica.delete_before(keep_from)
-                            if replica is log and trace.full:
-                                self._trace_removed(partition, removed, "retention")
-                # mqsim: cleanup.policy=compact is accepted; compaction is not modelled yet.
+                        keep += 1
+                if retention_bytes >= 0:
+                    excess = sum(size for _i, size, _t, _n in segments[keep:]) - retention_bytes
+                    while keep < len(segments) and _deletable(log, partition, segments, keep):
+                        if excess - segments[keep][1] < 0:
+                            break
+                        excess -= segments[keep][1]
+                        keep += 1
+                if keep:
+                    self._delete_records(partition, segments[keep - 1][3], "retention")
+
+    def _delete_records(self, partition: Partition, before: int, reason: str) -> None:
+        """Move the log start of every replica to ``before`` (whole batches below it go)."""
+        log = partition.leader_log
+        trace = self.world.trace
+        for replica in partition.logs.values():
+            removed = replica.delete_before(before)
+            if replica is log and trace.full:
+                self._trace_removed(partition, removed, reason)
 
     def _enforce_retention(self) -> None:
         self.enforce_retention()
@@ -1244,6 +1257,30 @@ class KafkaCluster:
             for partition in topic.partitions:
                 if partition.leader < 0:
                     self._elect(partition)
+
+
+def _segments(log: PartitionLog, segment_bytes: int) -> list[tuple[int, int, float, int]]:
+    """The log's segments: (index of the first batch, bytes, newest timestamp, next offset)."""
+    out: list[tuple[int, int, float, int]] = []
+    first, size, newest = 0, 0, -1.0
+    batches = log.batches
+    for index, batch in enumerate(batches):
+        if index > first and size + batch.size > segment_bytes:
+            out.append((first, size, newest, batch.base_offset))
+            first, size, newest = index, 0, -1.0
+        size += batch.size
+        if batch.timestamps:
+            newest = max(newest, max(batch.timestamps))
+    if batches:
+        out.append((first, size, newest, log.end_offset))
+    return out
+
+
+def _deletable(
+    log: PartitionLog, partition: Partition, segments: list[tuple[int, int, float, int]], i: int
+) -> bool:
+    """Kafka deletes a segment only when the high watermark is past all of it."""
+    return partition.hw >= segments[i][3] and log.end_offset > log.start_offset
 
 
 def _transport(broker: Broker) -> KafkaModelError:

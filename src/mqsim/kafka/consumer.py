@@ -530,19 +530,34 @@ class ConsumerClient(ClientBase):
             self.state = "maxpoll"
 
     def _metadata_tick(self) -> None:
+        """librdkafka refreshes metadata every ``topic.metadata.refresh.interval.ms``; a
+        changed partition count of a subscribed topic makes the member rejoin."""
         if not self.alive or self.state == "closed":
             self._metadata_timer_on = False
             return
         self.world.call_later(self.metadata_interval, self._metadata_tick)
         if self.state != "stable" or not self.subscription:
             return
+        patterns = any(t.startswith("^") for t in self.subscription)
+        self.refresh_metadata(
+            None if patterns else sorted(self.subscription),
+            auto_create=False,
+            then=self._compare_counts,
+        )
+
+    def _compare_counts(self) -> None:
+        metadata = self.metadata
+        if metadata is None or self.state != "stable" or not self.subscription:
+            return
         before = dict(self._known_counts)
         topics = self._subscribed_topics()
-        after = {
-            t: len(self.cluster.topics[t].partitions) for t in topics if t in self.cluster.topics
-        }
+        after = {}
+        for topic in topics:
+            info = metadata.topics.get(topic)
+            if info is not None and info.error is None and info.partitions:
+                after[topic] = len(info.partitions)
+        self._known_counts = after
         if after != before:
-            self._known_counts = after
             self._rejoin()
 
     # -- assignment (called by the application or by the default rebalance handling) --------
@@ -764,6 +779,19 @@ class ConsumerClient(ClientBase):
         problem = result.error
         if problem is not None:
             if problem.name == "OFFSET_OUT_OF_RANGE":
+                trace = self.world.trace
+                if trace.active:
+                    trace.emit(
+                        "kafka.offset_reset",
+                        self.name,
+                        None,
+                        group=self.group_id,
+                        topic=ps.topic,
+                        partition=ps.partition,
+                        offset=ps.fetch_offset,
+                        error=problem.name,
+                        reset=self.reset,
+                    )
                 ps.ready = False
                 ps.version += 1
                 self._apply_reset(

@@ -235,15 +235,17 @@ class PartitionLog:
 
     def delete_before(self, offset: int) -> list[Slice]:
         """Drop whole batches that end before ``offset`` (retention); returns them."""
-        removed: list[Slice] = []
-        while self.batches and self.batches[0].next_offset <= offset:
-            batch = self.batches.pop(0)
-            self._bases.pop(0)
-            self.bytes -= batch.size
-            removed.append((batch, 0, len(batch.values)))
-        if removed:
+        batches = self.batches
+        count = bisect_right(self._bases, offset)
+        while count and batches[count - 1].next_offset > offset:
+            count -= 1
+        removed: list[Slice] = [(batch, 0, len(batch.values)) for batch in batches[:count]]
+        if count:
+            self.bytes -= sum(batch.size for batch in batches[:count])
+            del batches[:count]
+            del self._bases[:count]
             self.start_offset = max(self.start_offset, removed[-1][0].next_offset)
-        if not self.batches:
+        if not batches:
             self.start_offset = max(self.start_offset, min(offset, self.end_offset))
         return removed
 

@@ -10,8 +10,12 @@ records / ``batch.size`` bytes. Batches are sent to the partition leader, up to
 ``retry.backoff.ms`` until ``message.timeout.ms``; without idempotence a retry can
 duplicate a record whose response was lost, and with several requests in flight it can
 reorder them. ``enable.idempotence`` stamps batches with a producer id and sequence
-numbers, so the leader drops duplicates and refuses gaps. Delivery reports are queued and
-served by ``poll()``/``flush()``; ``len(producer)`` counts records not yet reported.
+numbers, so the leader drops duplicates (a retry of one of its last 5 batches is answered
+with the original offset) and refuses gaps. Delivery reports are queued and served by
+``poll()``/``flush()``; ``len(producer)`` counts records not yet reported. Topic metadata is
+refreshed every ``topic.metadata.refresh.interval.ms`` (new partitions are used from then
+on); a permanent metadata error (``TOPIC_EXCEPTION`` for an invalid name) fails the queued
+records at once and makes later ``produce()`` calls raise it.
 
 mqsim: InitProducerId is immediate (no request); a produce request carries one batch.
 """
@@ -51,6 +55,9 @@ RETRIABLE = frozenset(
 )
 OFFSET_INVALID = -1001
 _crc32 = zlib.crc32
+#: Metadata errors librdkafka treats as permanent: the topic goes to an error state, queued
+#: records fail with the error at once and later produce() calls raise it.
+PERMANENT_TOPIC_ERRORS = frozenset({"TOPIC_EXCEPTION", "TOPIC_AUTHORIZATION_FAILED"})
 
 #: A delivery-report handler: (callback, error, batch, index, offset, topic, partition).
 ReportHandler = Callable[[Any, KafkaModelError | None, RecordBatch, int, int, str, int], None]
@@ -170,6 +177,7 @@ class ProducerClient(ClientBase):
         self._queues: dict[tuple[str, int], deque[ProducerBatch]] = {}
         self._inflight: dict[int, int] = {}
         self._pending: dict[str, list[_Pending]] = {}
+        self._topic_errors: dict[str, KafkaModelError] = {}
         self._sticky: dict[str, tuple[int, float]] = {}
         self._reports: deque[tuple[ProducerBatch, KafkaModelError | None, int, int, int]] = deque()
         self._report_event: simpy.Event | None = None
@@ -188,6 +196,8 @@ class ProducerClient(ClientBase):
         self._crc_keys = self.partitioner in ("consistent_random", "consistent")
         self._stamp_at = -1.0
         self._stamp = 0
+        self.metadata_interval = config["topic.metadata.refresh.interval.ms"] / 1000
+        self._metadata_timer_on = False
         self.allow_auto_create: bool = (
             config["allow.auto.create.topics"]
             if config.is_set("allow.auto.create.topics")
@@ -273,6 +283,9 @@ class ProducerClient(ClientBase):
             )
         if self.outstanding >= self.max_queued:
             raise KafkaModelError("_QUEUE_FULL")
+        broken = self._topic_errors.get(topic)
+        if broken is not None:
+            raise KafkaModelError(broken.name, f"Unable to produce message: {broken.text}")
         world = self.world
         now = world.now
         if timestamp <= 0:
@@ -304,6 +317,7 @@ class ProducerClient(ClientBase):
                 self._want_metadata(topic)
             return
         self._counts[topic] = len(info.partitions)
+        self._start_metadata_timer()
         self._append(
             topic,
             len(info.partitions),
@@ -387,6 +401,30 @@ class ProducerClient(ClientBase):
         self._sticky[topic] = (chosen, now)
         return chosen
 
+    def _start_metadata_timer(self) -> None:
+        if not self._metadata_timer_on and self.metadata_interval > 0:
+            self._metadata_timer_on = True
+            self.world.call_later(self.metadata_interval, self._metadata_tick)
+
+    def _metadata_tick(self) -> None:
+        """librdkafka refreshes the metadata of the topics it uses every
+        ``topic.metadata.refresh.interval.ms``: new partitions are used from then on."""
+        if not self.alive:
+            self._metadata_timer_on = False
+            return
+        self.world.call_later(self.metadata_interval, self._metadata_tick)
+        if self._counts:
+            self.refresh_metadata(sorted(self._counts), auto_create=False, then=self._recount)
+
+    def _recount(self) -> None:
+        metadata = self.metadata
+        if metadata is None:
+            return
+        for topic in list(self._counts):
+            info = metadata.topics.get(topic)
+            if info is not None and info.error is None and info.partitions:
+                self._counts[topic] = len(info.partitions)
+
     def _want_metadata(self, topic: str) -> None:
         self.refresh_metadata(
             [topic], auto_create=self.allow_auto_create, then=self._metadata_arrived
@@ -400,6 +438,8 @@ class ProducerClient(ClientBase):
             if info is not None and info.error is None and info.partitions:
                 waiting = self._pending.pop(topic)
                 count = len(info.partitions)
+                self._counts[topic] = count
+                self._start_metadata_timer()
                 for r in waiting:
                     self._append(
                         topic,
@@ -415,19 +455,33 @@ class ProducerClient(ClientBase):
                     )
                 continue
             waiting = self._pending[topic]
+            if (
+                info is not None
+                and info.error is not None
+                and info.error.name in PERMANENT_TOPIC_ERRORS
+            ):
+                # a Metadata response carries the code only: librdkafka's text for it
+                problem = KafkaModelError(info.error.name)
+                self._topic_errors[topic] = problem
+                del self._pending[topic]
+                self._fail_pending(topic, waiting, problem)
+                continue
             expired = [r for r in waiting if now - r.t >= self.message_timeout]
             if expired:
                 self._pending[topic] = [r for r in waiting if now - r.t < self.message_timeout]
-                for r in expired:
-                    batch = ProducerBatch(topic, -1, r.t)
-                    self._add_record(
-                        batch, r.key, r.value, r.headers, r.timestamp, r.callback, r.mid, r.size
-                    )
-                    self._report(batch, KafkaModelError("_MSG_TIMED_OUT"), OFFSET_INVALID)
+                self._fail_pending(topic, expired, KafkaModelError("_MSG_TIMED_OUT"))
             if not self._pending[topic]:
                 del self._pending[topic]
         if self._pending and self.alive:
             self.world.call_later(1.0, self._retry_metadata)
+
+    def _fail_pending(self, topic: str, records: list[_Pending], problem: KafkaModelError) -> None:
+        for r in records:
+            batch = ProducerBatch(topic, -1, r.t)
+            self._add_record(
+                batch, r.key, r.value, r.headers, r.timestamp, r.callback, r.mid, r.size
+            )
+            self._fail(batch, problem)
 
     def _retry_metadata(self) -> None:
         if self._pending and self.alive:
