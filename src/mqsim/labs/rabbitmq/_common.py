@@ -45,15 +45,23 @@ class Ledger:
     It learns each delivery's message id from the broker's ``msg.deliver`` records (a
     client node and a delivery tag name one delivery; the labs open one channel per
     connection), so a service only passes its connection name and ``method.delivery_tag``.
+    The records carry the message's body (as text), for the timeline.
     """
 
     def __init__(self, world: World) -> None:
         self.world = world
         self._ids: dict[tuple[str, int], str] = {}
+        self._bodies: dict[str, str] = {}
+        world.trace.subscribe(self._published, kind="msg.publish")
         world.trace.subscribe(self._delivered, kind="msg.deliver")
 
     def __repr__(self) -> str:
         return f"<Ledger deliveries={len(self._ids)}>"
+
+    def _published(self, record: TraceRecord) -> None:
+        body = record.get("body")
+        if record.msg is not None and isinstance(body, bytes):
+            self._bodies[record.msg] = body.decode("utf-8", "replace")
 
     def _delivered(self, record: TraceRecord) -> None:
         tag = record.get("tag")
@@ -62,7 +70,8 @@ class Ledger:
 
     def _emit(self, kind: str, service: str, delivery_tag: int, fields: dict[str, Any]) -> None:
         msg = self._ids.get((service, int(delivery_tag)))
-        self.world.trace.emit(kind, service, msg, **fields)
+        body = self._bodies.get(msg) if msg is not None else None
+        self.world.trace.emit(kind, service, msg, body=body, **fields)
 
     def started(self, service: str, delivery_tag: int, **fields: Any) -> None:
         """``service`` (a connection name) starts working on the delivery ``delivery_tag``."""

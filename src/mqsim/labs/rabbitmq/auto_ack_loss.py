@@ -88,10 +88,11 @@ LAB = register(
             "to the queue (msg.requeue, redelivered=True) and worker-2 processes them."
         ),
         look_at=(
-            "The msg.ack right after each msg.deliver at t=0 (auto-ack), the CRASH, then "
-            "msg.drop reason=client-crash for the buffered orders and no msg.consume by "
-            "worker-2. With the fix: msg.requeue reason=client-crash and worker-2 consuming "
-            "the same orders redelivered."
+            "The msg.ack right beside each msg.deliver at t=0 (auto-ack), the CRASH, then "
+            "msg.drop reason=client-crash for the buffered orders; the order being written "
+            "has no app.processed, and worker-2 gets nothing. With the fix: msg.requeue "
+            "reason=client-crash, and worker-2 is delivered the same orders (redelivered) "
+            "and processes them."
         ),
         anomalies=("unconfirmed_lost", "never_processed"),
         story=(

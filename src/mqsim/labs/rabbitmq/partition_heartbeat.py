@@ -60,7 +60,7 @@ def _scenario(world: World, fix: bool) -> None:
                 channel.basic_consume("encode", on_message_callback=handler(name))
                 channel.start_consuming()
             except pika.exceptions.AMQPError:
-                world.sleep(1.0)  # connection lost or refused: try again
+                world.sleep(5.0)  # connection lost or refused: try again later
 
     def handler(name: str) -> Any:
         def callback(ch: Any, method: Any, properties: Any, body: bytes) -> None:
@@ -116,13 +116,15 @@ LAB = register(
         ),
         look_at=(
             "net.partition between encoder-1 and localhost:5672, msg.requeue "
-            "reason=heartbeat-timeout about 10 s later, encoder-2 consuming the job "
-            "redelivered while encoder-1's app.processed for the same message still "
-            "follows. With the fix the second app.processed says effect=False."
+            "reason=heartbeat-timeout 10 s later, encoder-2 consuming the job "
+            "redelivered, although encoder-1 had finished it (its app.processed, then its "
+            "ack lost: net.drop reason=partition). With the fix the second app.processed "
+            "says effect=False."
         ),
         anomalies=("written_twice",),
         story=(
             "net.partition",
+            "net.drop",
             "net.heal",
             "msg.consume",
             "msg.requeue",

@@ -44,7 +44,7 @@ def _scenario(world: World, fix: bool) -> None:
         channel = connect("shop").channel()
         declare(channel)
         for i in range(1, ORDERS + 1):
-            channel.basic_publish("", "orders", f"order {i}: karahi for table {i % 7 + 1}")
+            channel.basic_publish("", "orders", f"order {i}: karahi")
             world.sleep(EVERY_SECONDS)
 
     def kitchen(name: str) -> None:

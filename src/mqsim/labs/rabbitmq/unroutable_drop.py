@@ -105,12 +105,13 @@ LAB = register(
             "exchange cannot route; mandatory=True makes the broker send it back instead."
         ),
         look_at=(
-            "msg.route with queues=[] and msg.drop reason=unroutable for every 'cancelled' "
-            "event, while shop's basic_publish returned normally. With the fix the same "
-            "messages are routed to orders.unrouted and ops consumes them."
+            "Each publish with key=cancelled is followed by msg.drop reason=unroutable (the "
+            "msg.route record says queues=[]), while shop's basic_publish returned normally. "
+            "With the fix the same messages are routed to orders.unrouted and ops consumes "
+            "them."
         ),
         anomalies=("silently_dropped",),
-        story=("msg.route", "msg.drop", "msg.return", "app.processed"),
+        story=("msg.publish", "msg.drop", "msg.return", "app.processed"),
         horizon="20s",
         measure=_measure,
     )
