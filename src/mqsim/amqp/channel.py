@@ -422,6 +422,85 @@ class Channel:
         if self.global_prefetch:
             self._dispatch_all()
 
+    def basic_ack_many(self, delivery_tags: list[int]) -> None:
+        """Several ``basic.ack`` frames (``multiple=False``) handled in order, as
+        :meth:`basic_ack` would one by one.
+
+        mqsim: while consecutive acks free room for the same consumer, the queue's dispatch
+        waits for the last of them. That delivers exactly what one dispatch per ack would:
+        before the acks no consumer of the queue could take a ready message, and the acks
+        give room to that consumer only (without a channel-wide prefetch), so the queue
+        hands the same messages, in the same order, to it. Records of one instant may come
+        in another order (all the acks, then the deliveries).
+        """
+        if self.transactional or self.global_prefetch:
+            for tag in delivery_tags:
+                self.basic_ack(tag, False)
+            return
+        unacked = self.unacked
+        trace = self.broker.trace
+        held: Consumer | None = None
+        acked: list[str | None] = []
+        for tag in delivery_tags:
+            record = unacked.pop(tag, None)
+            if record is None and held is not None:
+                # The deferred deliveries came before this ack (it may name one of them).
+                self._acked_run(held, acked)
+                held = None
+                record = unacked.pop(tag, None)
+            if record is None:
+                raise precondition(f"unknown delivery tag {tag}")
+            consumer = record[2]
+            if consumer is not held and held is not None:
+                self._acked_run(held, acked)
+                held = None
+            queue = record[1]
+            queue.unacked -= 1
+            if consumer is None:
+                self._trace_ack(record)
+                if queue.ready:
+                    queue.dispatch()
+                continue
+            consumer.unacked -= 1
+            self.consumer_unacked -= 1
+            if trace.active:
+                acked.append(record[0].msg.id)
+            held = consumer
+        if held is not None:
+            self._acked_run(held, acked)
+
+    def _acked_run(self, consumer: Consumer, acked: list[str | None]) -> None:
+        """Trace the acks of a run for one consumer, then let its queue dispatch."""
+        queue = consumer.queue
+        if acked:
+            trace = self.broker.trace
+            if trace.full:
+                trace.emit_many(
+                    "msg.ack",
+                    self.broker.name,
+                    acked,
+                    where=queue.name,
+                    consumer=self.connection.client,
+                )
+            else:
+                trace.emit_many("msg.ack", self.broker.name, acked)
+            acked.clear()
+        if queue.ready:
+            queue.dispatch()
+
+    def _trace_ack(self, record: Unacked) -> None:
+        trace = self.broker.trace
+        if trace.full:
+            trace.emit(
+                "msg.ack",
+                self.broker.name,
+                record[0].msg.id,
+                where=record[1].name,
+                consumer=self.connection.client,
+            )
+        elif trace.active:
+            trace.emit("msg.ack", self.broker.name)
+
     def basic_nack(
         self, delivery_tag: int = 0, multiple: bool = False, requeue: bool = True
     ) -> None:
@@ -580,15 +659,21 @@ class Channel:
         )
         broker = self.broker
         queue = broker.queues.get(msgs[0].routing_key) if not exchange else None
-        if not simple or queue is None or not queue._plain or broker.trace.full:
+        if not simple or queue is None or not queue._plain:
             for msg in msgs:
                 self.basic_publish(exchange, msg, False)
             return
-        if exchange not in broker.exchanges:
-            raise not_found("exchange", exchange)
-        if broker.trace.active:
-            for _ in msgs:
-                broker.trace.emit("msg.route", broker.name)
+        trace = broker.trace
+        if trace.full:
+            trace.emit_many(
+                "msg.route",
+                broker.name,
+                [m.id for m in msgs],
+                {"queues": [[queue.name] for _ in msgs]},
+                dest=exchange,
+            )
+        elif trace.active:
+            trace.emit_many("msg.route", broker.name, [None] * len(msgs))
         queue.enqueue_many(msgs)
 
     def deliver_many(self, consumer: Consumer, queue: Queue, entries: list[Entry]) -> None:
@@ -600,15 +685,43 @@ class Channel:
         name = queue.name
         frames: list[tuple[Any, ...]] = []
         append = frames.append
-        trace = self.broker.trace
-        if consumer.no_ack:
+        broker = self.broker
+        trace = broker.trace
+        no_ack = consumer.no_ack
+        if no_ack and trace.active:
+            client = self.connection.client
+            for entry in entries:
+                msg_id = entry.msg.id
+                trace.emit(
+                    "msg.deliver",
+                    broker.name,
+                    msg_id,
+                    where=name,
+                    consumer=client,
+                    redelivered=entry.redelivered,
+                    tag=tag,
+                )
+                trace.emit("msg.ack", broker.name, msg_id, where=name, consumer=client)
+                tag += 1
+            tag = self.next_tag - len(entries)
+        elif trace.full:
+            trace.emit_many(
+                "msg.deliver",
+                broker.name,
+                [e.msg.id for e in entries],
+                {
+                    "redelivered": [e.redelivered for e in entries],
+                    "tag": range(tag, tag + len(entries)),
+                },
+                where=name,
+                consumer=self.connection.client,
+            )
+        elif trace.active:
+            trace.emit_many("msg.deliver", broker.name, [None] * len(entries))
+        if no_ack:
             for entry in entries:
                 append(("deliver", number, ctag, tag, entry.redelivered, name, entry.msg))
                 tag += 1
-            if trace.active:
-                for _ in entries:
-                    trace.emit("msg.deliver", self.broker.name)
-                    trace.emit("msg.ack", self.broker.name)
         else:
             unacked = self.unacked
             now = self._env.now
@@ -618,11 +731,8 @@ class Channel:
                 tag += 1
             consumer.unacked += len(entries)
             self.consumer_unacked += len(entries)
-            if self._timeout_timer is None and self.broker.consumer_timeout is not None:
+            if self._timeout_timer is None and broker.consumer_timeout is not None:
                 self._arm_timeout()
-            if trace.active:
-                for _ in entries:
-                    trace.emit("msg.deliver", self.broker.name)
         self.connection.push_deliver_many(frames)
 
     def _publish(self, exchange: str, msg: Message, mandatory: bool, seq: int) -> None:

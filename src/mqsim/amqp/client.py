@@ -128,16 +128,34 @@ class ClientChannel:
         """Publish several messages with one key and properties in one go (one frame
         batch, as a client's socket buffer would carry them); returns how many."""
         conn = self.connection
-        trace = conn.world.trace
+        world = conn.world
+        trace = world.trace
         props = properties or EMPTY
-        if trace.full or self.confirm:
+        if self.confirm:
             for body in bodies:
                 self.publish(exchange, routing_key, body, props)
             return len(bodies)
-        if trace.active:
-            for _ in bodies:
-                trace.emit("msg.publish", conn.name)
-        msgs = [Message(None, exchange, routing_key, body, props) for body in bodies]
+        if trace.full:
+            next_id = world.next_id
+            ids = [next_id("m") for _ in bodies]
+            trace.emit_many(
+                "msg.publish",
+                conn.name,
+                ids,
+                {"body": bodies},
+                system="amqp",
+                dest=exchange,
+                key=routing_key,
+                confirm=False,
+            )
+            msgs = [
+                Message(msg_id, exchange, routing_key, body, props)
+                for msg_id, body in zip(ids, bodies, strict=True)
+            ]
+        else:
+            if trace.active:
+                trace.emit_many("msg.publish", conn.name, [None] * len(bodies))
+            msgs = [Message(None, exchange, routing_key, body, props) for body in bodies]
         server = conn.server
         assert server is not None
         conn.up.send(server.basic_publish_many, self.number, exchange, msgs)
@@ -149,6 +167,16 @@ class ClientChannel:
         server = conn.server
         assert server is not None
         conn.up.send(server.basic_ack, self.number, delivery_tag, multiple)
+
+    def ack_many(self, delivery_tags: list[int]) -> None:
+        """One ``basic.ack`` (``multiple=False``) per tag, written in one go (one frame
+        batch, as a client's socket buffer would carry the acks of what it just handled)."""
+        if not delivery_tags:
+            return
+        conn = self.connection
+        server = conn.server
+        assert server is not None
+        conn.up.send(server.basic_ack_many, self.number, delivery_tags)
 
     def opened(self, _result: Any) -> None:
         """``channel.open-ok`` arrived."""

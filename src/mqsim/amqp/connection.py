@@ -155,6 +155,17 @@ class Connection:
         except AMQPError as error:
             self._failed(channel, error)
 
+    def basic_ack_many(self, number: int, delivery_tags: list[int]) -> None:
+        """Several ``basic.ack`` frames in a row (see ``ClientChannel.ack_many``)."""
+        channel = self.channels.get(number) if self.open else None
+        if channel is None:
+            self.invoke(number, "basic_ack", (delivery_tags[0], False), None)
+            return
+        try:
+            channel.basic_ack_many(delivery_tags)
+        except AMQPError as error:
+            self._failed(channel, error)
+
     def _failed(self, channel: Channel, error: AMQPError) -> None:
         if error.hard:
             self.fail(error)

@@ -173,9 +173,10 @@ class Queue:
         self.ready += len(entries)
         self.ready_bytes += size
         trace = self.broker.trace
-        if trace.active:
-            for _ in msgs:
-                trace.emit("msg.store", self.broker.name)
+        if trace.full:
+            trace.emit_many("msg.store", self.broker.name, [m.id for m in msgs], where=self.name)
+        elif trace.active:
+            trace.emit_many("msg.store", self.broker.name, [None] * len(msgs))
         if self.consumers:
             self.dispatch()
 
@@ -356,7 +357,7 @@ class Queue:
         self._dispatching = True
         try:
             ready = self._ready
-            if room > 1 and not self.broker.trace.full:
+            if room > 1:
                 popleft = ready.popleft
                 entries = [popleft() for _ in range(room)]
                 self.ready -= room

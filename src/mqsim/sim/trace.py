@@ -4,17 +4,25 @@ Models emit records with :meth:`Trace.emit`; checkers, timelines and plots read 
 Three levels keep large runs cheap: ``FULL`` keeps every record, ``COUNTERS`` only counts
 records per kind, ``OFF`` does nothing. Hot paths test :attr:`Trace.full` before building
 their fields, so a run with tracing off pays one attribute read per message.
+
+A full trace stores each record as one flat plain tuple ``(time, actor, kind, msg,
+*field names, *field values)`` (its place in the list is its ``seq``) and hands out
+:class:`TraceRecord` views of it when read.
+The garbage collector stops tracking a plain tuple of plain values, but never a tuple
+subclass nor a tuple holding a dict, so storing ``TraceRecord`` objects made every full
+collection walk every record (recording was about three times slower).
 """
 
 from __future__ import annotations
 
 import enum
 import io
+import itertools
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, NamedTuple
+from typing import IO, Any, NamedTuple, overload
 
 from mqsim.sim.errors import InvalidArgument
 
@@ -88,6 +96,15 @@ class TraceRecord(NamedTuple):
 
 
 _new_record = tuple.__new__
+#: A stored record: (time, actor, kind, msg, *names, *values).
+_RawRecord = tuple[Any, ...]
+
+
+def _view(raw: _RawRecord, seq: int) -> TraceRecord:
+    """The :class:`TraceRecord` of the stored flat tuple number ``seq``."""
+    count = (len(raw) - 4) >> 1
+    fields = dict(zip(raw[4 : 4 + count], raw[4 + count :], strict=True)) if count else {}
+    return _new_record(TraceRecord, (raw[0], seq, raw[1], raw[2], raw[3], fields))
 
 
 def _encode(value: Any) -> Any:
@@ -111,7 +128,7 @@ class Trace:
         self, clock: Callable[[], float], level: TraceLevel | str | int = TraceLevel.FULL
     ) -> None:
         self._clock = clock
-        self._records: list[TraceRecord] = []
+        self._records: list[_RawRecord] = []
         self._sinks: dict[str | None, list[Sink]] = {}
         self.counts: dict[str, int] = {}
         self.level = TraceLevel.parse(level)
@@ -135,15 +152,60 @@ class Trace:
         counts[kind] = counts.get(kind, 0) + 1
         if not self.full:
             return
-        record = _new_record(
-            TraceRecord, (self._clock(), len(self._records), actor, kind, msg, fields)
-        )
-        self._records.append(record)
+        records = self._records
+        now = self._clock()
+        records.append((now, actor, kind, msg, *fields, *fields.values()))
         if self._sinks:
+            record = _new_record(TraceRecord, (now, len(records) - 1, actor, kind, msg, fields))
             for sink in self._sinks.get(kind, ()):
                 sink(record)
             for sink in self._sinks.get(None, ()):
                 sink(record)
+
+    def emit_many(
+        self,
+        kind: str,
+        actor: str,
+        msgs: Sequence[str | None],
+        /,
+        columns: Mapping[str, Sequence[Any]] | None = None,
+        **fields: Any,
+    ) -> None:
+        """One ``kind`` record per message of ``msgs``, all at this instant, as that many
+        :meth:`emit` calls would make (a hot path's batch). Every record has ``fields``;
+        ``columns`` maps more field names to one value per message."""
+        if not self.active:
+            return
+        counts = self.counts
+        counts[kind] = counts.get(kind, 0) + len(msgs)
+        if not self.full:
+            return
+        records = self._records
+        first = len(records)
+        now = self._clock()
+        if columns:
+            if any(len(column) != len(msgs) for column in columns.values()):
+                raise InvalidArgument("columns: expected one value per message in each column")
+            names = (*fields, *columns)
+            shared = tuple(fields.values())
+            records.extend(
+                [
+                    (now, actor, kind, row[0], *names, *shared, *row[1:])
+                    for row in zip(msgs, *columns.values(), strict=True)
+                ]
+            )
+        elif fields:
+            head = (*fields, *fields.values())
+            records.extend([(now, actor, kind, msg, *head) for msg in msgs])
+        else:
+            records.extend([(now, actor, kind, msg) for msg in msgs])
+        if self._sinks:
+            for seq in range(first, len(records)):
+                record = _view(records[seq], seq)
+                for sink in self._sinks.get(kind, ()):
+                    sink(record)
+                for sink in self._sinks.get(None, ()):
+                    sink(record)
 
     def subscribe(self, sink: Sink, *, kind: str | None = None) -> None:
         """Call ``sink`` with every new record of ``kind`` (all kinds if None)."""
@@ -153,10 +215,21 @@ class Trace:
         return len(self._records)
 
     def __iter__(self) -> Iterator[TraceRecord]:
-        return iter(self._records)
+        return map(_view, self._records, itertools.count())
 
-    def __getitem__(self, index: int) -> TraceRecord:
-        return self._records[index]
+    @overload
+    def __getitem__(self, index: int) -> TraceRecord: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[TraceRecord]: ...
+    def __getitem__(self, index: int | slice) -> TraceRecord | list[TraceRecord]:
+        records = self._records
+        if isinstance(index, slice):
+            return [_view(records[i], i) for i in range(*index.indices(len(records)))]
+        if index < 0:
+            index += len(records)
+        if not 0 <= index < len(records):
+            raise IndexError("trace record index out of range")
+        return _view(records[index], index)
 
     def __repr__(self) -> str:
         return f"<Trace level={self._level.name.lower()} records={len(self._records)}>"
@@ -171,7 +244,11 @@ class Trace:
         where: Callable[[TraceRecord], bool] | None = None,
     ) -> list[TraceRecord]:
         """The records matching every given filter, in order."""
-        return select(self._records, kind, actor=actor, msg=msg, prefix=prefix, where=where)
+        records: Iterable[TraceRecord] = self
+        if isinstance(kind, str):
+            raws = self._records
+            records = [_view(raws[i], i) for i in range(len(raws)) if raws[i][2] == kind]
+        return select(records, kind, actor=actor, msg=msg, prefix=prefix, where=where)
 
     def statistics(self) -> TraceStatistics:
         """Counts per kind (kept at the ``COUNTERS`` and ``FULL`` levels)."""
@@ -187,7 +264,7 @@ class Trace:
             with open(target, "w", encoding="utf-8") as stream:
                 self.write_jsonl(stream)
             return
-        for record in self._records:
+        for record in self:
             target.write(record.to_json())
             target.write("\n")
 

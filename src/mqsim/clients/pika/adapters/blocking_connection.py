@@ -742,7 +742,7 @@ class BlockingChannel:
     def basic_ack(self, delivery_tag: int = 0, multiple: bool = False) -> None:
         """``basic.ack`` (async: an unknown tag closes the channel later)."""
         self._require_open()
-        self._impl.cast("basic_ack", delivery_tag, multiple)
+        self._impl.ack(delivery_tag, multiple)
 
     def basic_nack(
         self, delivery_tag: int = 0, multiple: bool = False, requeue: bool = True
