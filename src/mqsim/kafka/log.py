@@ -5,13 +5,15 @@ offset, key, value, headers and a timestamp; the log has a start offset (raised 
 retention and DeleteRecords) and an end offset (LEO, the next offset to write). Batches
 carry the leader epoch that wrote them, the producer id and base sequence (idempotence)
 and transactional markers. mqsim: a batch is the unit of storage and of simulated work;
-records inside are parallel lists, so appending or fetching a batch of 10,000 records
-costs a few Python operations, not 10,000.
+records inside are parallel tuples (keys, values, timestamps, ...), so appending or
+fetching a batch of 10,000 records costs a few Python operations, not 10,000, and the
+garbage collector, which untracks tuples of plain values, does not walk stored records.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,12 +42,12 @@ class RecordBatch:
 
     def __init__(
         self,
-        keys: list[bytes | None],
-        values: list[bytes | None],
-        timestamps: list[int],
+        keys: Sequence[bytes | None],
+        values: Sequence[bytes | None],
+        timestamps: Sequence[int],
         *,
-        headers: list[Headers | None] | None = None,
-        ids: list[str] | None = None,
+        headers: Sequence[Headers | None] | None = None,
+        ids: Sequence[str] | None = None,
         size: int = 0,
         producer_id: int = -1,
         producer_epoch: int = -1,

@@ -64,31 +64,68 @@ ReportHandler = Callable[[Any, KafkaModelError | None, RecordBatch, int, int, st
 
 
 class ProducerBatch:
-    """A batch being built or sent: the model batch plus per-record callbacks."""
+    """A batch being built or sent: parallel lists of records plus per-record callbacks.
+
+    The model :class:`RecordBatch` (tuples) is made from the lists once, when the batch is
+    first sent or reported; no record is added after that.
+    """
 
     __slots__ = (
+        "_records",
         "attempts",
         "callbacks",
         "created",
+        "headers",
+        "ids",
+        "keys",
         "maybe_stored",
         "partition",
-        "records",
         "sealed",
+        "size",
+        "stamps",
         "topic",
+        "values",
     )
 
     def __init__(self, topic: str, partition: int, now: float) -> None:
         self.topic = topic
         self.partition = partition
-        self.records = RecordBatch([], [], [], size=0)
-        self.callbacks: list[Any] = []
+        self.keys: list[bytes | None] = []
+        self.values: list[bytes | None] = []
+        self.stamps: list[int] = []
+        self.headers: list[Headers | None] | None = None
+        self.ids: list[str] | None = None
+        self.size = 0
+        # per-record delivery callbacks; None while every record has none (the common case)
+        self.callbacks: list[Any] | None = None
         self.created = now
         self.attempts = 0
         self.sealed = False
         self.maybe_stored = False
+        self._records: RecordBatch | None = None
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    @property
+    def records(self) -> RecordBatch:
+        """The records as the model batch that travels to the broker."""
+        found = self._records
+        if found is None:
+            headers = self.headers
+            ids = self.ids
+            found = self._records = RecordBatch(
+                tuple(self.keys),
+                tuple(self.values),
+                tuple(self.stamps),
+                headers=None if headers is None else tuple(headers),
+                ids=None if ids is None else tuple(ids),
+                size=self.size,
+            )
+        return found
 
     def __repr__(self) -> str:
-        return f"<ProducerBatch {self.topic}/{self.partition} records={len(self.records)}>"
+        return f"<ProducerBatch {self.topic}/{self.partition} records={len(self.values)}>"
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +211,10 @@ class ProducerClient(ClientBase):
                 self.max_in_flight = 5
         self._sequences: dict[tuple[str, int], int] = {}
         self._acc: dict[tuple[str, int], ProducerBatch] = {}
+        # the open batches again, per topic and partition index, for produce()'s fast path
+        self._open: dict[str, list[ProducerBatch | None]] = {}
+        self._last_topic: str | None = None  # the topic of the last fast produce() ...
+        self._last_open: list[ProducerBatch | None] = []  # ... and its open batches
         self._queues: dict[tuple[str, int], deque[ProducerBatch]] = {}
         self._inflight: dict[int, int] = {}
         self._pending: dict[str, list[_Pending]] = {}
@@ -183,7 +224,7 @@ class ProducerClient(ClientBase):
         self._report_event: simpy.Event | None = None
         self.outstanding = 0
         self.flushing = False
-        self._produced = 0
+        self._served = 0
         self._delivered = 0
         self._failed = 0
         self._retried = 0
@@ -208,7 +249,7 @@ class ProducerClient(ClientBase):
         """Records produced, delivered, failed; retries; requests; records outstanding."""
         return ProducerStatistics(
             self.name,
-            self._produced,
+            self._served + self.outstanding,
             self._delivered,
             self._failed,
             self._retried,
@@ -232,49 +273,46 @@ class ProducerClient(ClientBase):
         callback: Any = None,
     ) -> None:
         """Enqueue one record (raises ``MSG_SIZE_TOO_LARGE``, ``_QUEUE_FULL``)."""
-        size = (len(value) if value is not None else 0) + (len(key) if key is not None else 0)
-        # Fast path: no headers, no tracing, topic known, a batch for the partition is open.
-        if (
-            headers is None
-            and not self._trace.full
-            and size <= self.max_message
-            and self.outstanding < self.max_queued
-        ):
-            counts = self._counts
-            count = counts.get(topic)
-            if count is not None:
+        # Fast path: no headers, no tracing, a keyed record (or an explicit partition) for
+        # a partition whose batch is open: a few list appends.
+        if headers is None and not self._trace.full:
+            if topic is self._last_topic:
+                opened: list[ProducerBatch | None] | None = self._last_open
+            else:
+                opened = self._open.get(topic)
+                if opened is not None:
+                    self._last_topic, self._last_open = topic, opened
+            if opened is not None:
                 if partition < 0:
-                    if self._crc_keys and key:
-                        partition = _crc32(key) % count
-                    else:
-                        chosen = partitioners.hash_partition(self.partitioner, key, count)
-                        partition = (
-                            chosen if chosen is not None else self._random_partition(topic, count)
-                        )
-                batch = self._acc.get((topic, partition)) if partition < count else None
+                    batch = opened[_crc32(key) % len(opened)] if key and self._crc_keys else None
+                else:
+                    batch = opened[partition] if partition < len(opened) else None
                 if batch is not None:
-                    now = self._env.now
-                    if timestamp <= 0:
-                        if now != self._stamp_at:
-                            self._stamp_at = now
-                            self._stamp = int(now * 1000)
-                        timestamp = self._stamp
-                    self.outstanding += 1
-                    self._produced += 1
-                    records = batch.records
-                    records.keys.append(key)
-                    records.values.append(value)
-                    records.timestamps.append(timestamp)
-                    if records.headers is not None:
-                        records.headers.append(None)
-                    batch.callbacks.append(callback)
-                    records.size += size + 70
-                    if (
-                        len(records.values) >= self.batch_records
-                        or records.size >= self.batch_bytes
-                    ):
-                        self._seal(batch)
-                    return
+                    size = (0 if value is None else len(value)) + len(key or b"")
+                    if size <= self.max_message and self.outstanding < self.max_queued:
+                        if timestamp <= 0:
+                            now = self._env._now  # simpy's clock, without the property call
+                            if now != self._stamp_at:
+                                self._stamp_at = now
+                                self._stamp = int(now * 1000)
+                            timestamp = self._stamp
+                        self.outstanding += 1
+                        values = batch.values
+                        batch.keys.append(key)
+                        values.append(value)
+                        batch.stamps.append(timestamp)
+                        if batch.headers is not None:
+                            batch.headers.append(None)
+                        if batch.callbacks is not None:
+                            batch.callbacks.append(callback)
+                        elif callback is not None:
+                            batch.callbacks = [None] * (len(values) - 1)
+                            batch.callbacks.append(callback)
+                        batch.size += size + 70
+                        if len(values) >= self.batch_records or batch.size >= self.batch_bytes:
+                            self._seal(batch)
+                        return
+        size = (len(value) if value is not None else 0) + (len(key) if key is not None else 0)
         if headers:
             size += sum(len(k) + (len(v) if v is not None else 0) for k, v in headers)
         if size > self.max_message:
@@ -305,11 +343,11 @@ class ProducerClient(ClientBase):
                 confirm=self.acks != 0,
             )
         self.outstanding += 1
-        self._produced += 1
         metadata = self.metadata
         info = None if metadata is None else metadata.topics.get(topic)
         if info is None or info.error is not None or not info.partitions:
             self._counts.pop(topic, None)
+            self._forget_open(topic)
             self._pending.setdefault(topic, []).append(
                 _Pending(key, value, partition, headers, timestamp, callback, mid, size, now)
             )
@@ -356,13 +394,17 @@ class ProducerClient(ClientBase):
         batch = self._acc.get(tp)
         if batch is None:
             batch = self._acc[tp] = ProducerBatch(topic, partition, self.world.now)
+            opened = self._open.get(topic)
+            if opened is None or len(opened) != count:
+                self._forget_open(topic)
+                opened = self._open[topic] = [self._acc.get((topic, p)) for p in range(count)]
+            opened[partition] = batch
             if self.linger > 0 and not self.flushing:
                 self.world.call_later(self.linger, self._linger_over, batch)
             else:
                 self.world.call_later(0.0, self._linger_over, batch)
         self._add_record(batch, key, value, headers, timestamp, callback, mid, size)
-        records = batch.records
-        if len(records.values) >= self.batch_records or records.size >= self.batch_bytes:
+        if len(batch.values) >= self.batch_records or batch.size >= self.batch_bytes:
             self._seal(batch)
 
     @staticmethod
@@ -376,20 +418,28 @@ class ProducerClient(ClientBase):
         mid: str | None,
         size: int,
     ) -> None:
-        records = batch.records
-        if headers and records.headers is None:
-            records.headers = [None] * len(records.values)
-        records.keys.append(key)
-        records.values.append(value)
-        records.timestamps.append(timestamp)
-        if records.headers is not None:
-            records.headers.append(headers or None)
+        if headers and batch.headers is None:
+            batch.headers = [None] * len(batch.values)
+        batch.keys.append(key)
+        batch.values.append(value)
+        batch.stamps.append(timestamp)
+        if batch.headers is not None:
+            batch.headers.append(headers or None)
         if mid is not None:
-            if records.ids is None:
-                records.ids = []
-            records.ids.append(mid)
-        batch.callbacks.append(callback)
-        records.size += size + 70
+            if batch.ids is None:
+                batch.ids = []
+            batch.ids.append(mid)
+        if batch.callbacks is not None:
+            batch.callbacks.append(callback)
+        elif callback is not None:
+            batch.callbacks = [None] * (len(batch.values) - 1)
+            batch.callbacks.append(callback)
+        batch.size += size + 70
+
+    def _forget_open(self, topic: str) -> None:
+        self._open.pop(topic, None)
+        if self._last_topic == topic:
+            self._last_topic = None
 
     def _random_partition(self, topic: str, count: int) -> int:
         """librdkafka's sticky random partition for null keys."""
@@ -423,6 +473,8 @@ class ProducerClient(ClientBase):
         for topic in list(self._counts):
             info = metadata.topics.get(topic)
             if info is not None and info.error is None and info.partitions:
+                if self._counts[topic] != len(info.partitions):
+                    self._forget_open(topic)  # rebuilt at the next new batch
                 self._counts[topic] = len(info.partitions)
 
     def _want_metadata(self, topic: str) -> None:
@@ -501,6 +553,9 @@ class ProducerClient(ClientBase):
         tp = (batch.topic, batch.partition)
         if self._acc.get(tp) is batch:
             del self._acc[tp]
+            opened = self._open.get(batch.topic)
+            if opened is not None and batch.partition < len(opened):
+                opened[batch.partition] = None
         batch.sealed = True
         queue = self._queues.get(tp)
         if queue is None:
@@ -660,20 +715,22 @@ class ProducerClient(ClientBase):
             callbacks = batch.callbacks
             records = batch.records
             topic, partition = batch.topic, batch.partition
-            for i in range(start, end):
-                callback = callbacks[i] or default
-                if callback is not None:
-                    handler(
-                        callback,
-                        problem,
-                        records,
-                        i,
-                        base + i if base >= 0 else base,
-                        topic,
-                        partition,
-                    )
+            if callbacks is not None or default is not None:
+                for i in range(start, end):
+                    callback = (callbacks[i] if callbacks is not None else None) or default
+                    if callback is not None:
+                        handler(
+                            callback,
+                            problem,
+                            records,
+                            i,
+                            base + i if base >= 0 else base,
+                            topic,
+                            partition,
+                        )
             served += end - start
             self.outstanding -= end - start
+            self._served += end - start
             if end >= count:
                 reports.popleft()
             else:
@@ -702,7 +759,7 @@ class ProducerClient(ClientBase):
             return
         lost: list[tuple[str, str]] = []
         for batch in self._acc.values():
-            lost.extend((f"{batch.topic}/{batch.partition}", m) for m in batch.records.ids or [])
+            lost.extend((f"{batch.topic}/{batch.partition}", m) for m in batch.ids or [])
         for queue in self._queues.values():
             for batch in queue:
                 if not batch.maybe_stored:

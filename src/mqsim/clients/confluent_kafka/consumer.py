@@ -8,6 +8,7 @@ lets :data:`POLL_TICK` of simulated time pass.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -25,6 +26,7 @@ from mqsim.clients.confluent_kafka.message import (
     TIMESTAMP_CREATE_TIME,
     Message,
     TopicPartition,
+    messages,
 )
 from mqsim.kafka.consumer import ConsumerClient, PartitionState, Rebalance
 from mqsim.kafka.errors import KafkaModelError
@@ -46,7 +48,7 @@ class Consumer:
             if strategy not in _STRATEGIES:
                 raise KafkaException(
                     KafkaError(
-                        KafkaError._INVALID_ARG,  # type: ignore[attr-defined]
+                        KafkaError._INVALID_ARG,
                         "Failed to create consumer: Unsupported partition.assignment.strategy: "
                         f"{strategy}",
                     )
@@ -54,7 +56,7 @@ class Consumer:
         if "cooperative-sticky" in strategies and len(strategies) > 1:
             raise KafkaException(
                 KafkaError(
-                    KafkaError._INVALID_ARG,  # type: ignore[attr-defined]
+                    KafkaError._INVALID_ARG,
                     "Failed to create consumer: All partition.assignment.strategy ("
                     + ",".join(strategies)
                     + ") assignors must have the same protocol type, online migration between "
@@ -164,7 +166,7 @@ class Consumer:
                     ps.topic,
                     ps.partition,
                     item[2],
-                    error=KafkaError(KafkaError._PARTITION_EOF),  # type: ignore[attr-defined]
+                    error=KafkaError(KafkaError._PARTITION_EOF),
                 )
             if kind == "rebalance":
                 self._rebalance(item[1])
@@ -197,8 +199,30 @@ class Consumer:
         ticked = False
         while len(out) < num_messages:
             self._serve_commits()
-            for ps, batch, i, j in client.take_records(num_messages - len(out)):
-                out.extend(_record_message(ps, batch, k) for k in range(i, j))
+            slices = client.take_records(num_messages - len(out))
+            # Many new objects that all survive the call would make the cyclic GC walk
+            # them again and again while the list grows: build them with the GC paused.
+            paused = bool(slices) and gc.isenabled()
+            if paused:
+                gc.disable()
+            try:
+                for ps, batch, i, j in slices:
+                    headers = batch.headers
+                    out.extend(
+                        messages(
+                            ps.topic,
+                            ps.partition,
+                            batch.base_offset + i,
+                            batch.keys[i:j],
+                            batch.values[i:j],
+                            None if headers is None else headers[i:j],
+                            batch.timestamps[i:j],
+                            batch.epoch,
+                        )
+                    )
+            finally:
+                if paused:
+                    gc.enable()
             if len(out) >= num_messages:
                 break
             message = self._next()

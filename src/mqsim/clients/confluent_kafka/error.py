@@ -9,13 +9,22 @@ txn_requires_abort=False)`` carries a librdkafka error code (class attributes na
 from __future__ import annotations
 
 import builtins
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mqsim.kafka import codes
 from mqsim.kafka.errors import KafkaModelError
 
 
-class KafkaError:
+class _CodeNames(type):
+    """The metaclass that tells type checkers about the code attributes
+    (``KafkaError._NO_OFFSET``...), which are set from :mod:`mqsim.kafka.codes` below."""
+
+    if TYPE_CHECKING:
+
+        def __getattr__(cls, name: builtins.str) -> int: ...
+
+
+class KafkaError(metaclass=_CodeNames):
     """A Kafka error: ``code()``, ``name()``, ``str()``, ``fatal()``, ``retriable()``."""
 
     __slots__ = ("_code", "_fatal", "_name", "_retriable", "_str", "_txn_requires_abort")

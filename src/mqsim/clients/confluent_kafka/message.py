@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from itertools import count, repeat
 from typing import Any
 
 from mqsim.clients.confluent_kafka.error import KafkaError
@@ -15,24 +17,23 @@ OFFSET_STORED = -1000
 OFFSET_INVALID = -1001
 
 
-class Message:
-    """A consumed record, a delivery report's record, or an error event."""
+_item = tuple.__getitem__
+_new = tuple.__new__
 
-    __slots__ = (
-        "_error",
-        "_headers",
-        "_key",
-        "_latency",
-        "_leader_epoch",
-        "_offset",
-        "_partition",
-        "_timestamp",
-        "_topic",
-        "_value",
-    )
 
-    def __init__(
-        self,
+class Message(tuple):  # type: ignore[type-arg]
+    """A consumed record, a delivery report's record, or an error event.
+
+    confluent-kafka: a C object with getter methods (``value()``, ``offset()``...) and a
+    few setters. mqsim: an immutable tuple underneath (so a batch of records becomes
+    messages in one C-level pass, see :func:`messages`), with confluent-kafka's methods on
+    top; like the real one it is neither iterable nor subscriptable, compares by identity,
+    and ``len()`` is the length of the value. A setter switches the instance to a subclass
+    that keeps the edits.
+    """
+
+    def __new__(
+        cls,
         topic: str | None = None,
         partition: int | None = None,
         offset: int | None = None,
@@ -43,87 +44,175 @@ class Message:
         timestamp: tuple[int, int] = (TIMESTAMP_NOT_AVAILABLE, 0),
         latency: float | None = None,
         leader_epoch: int | None = None,
-    ) -> None:
-        self._topic = topic
-        self._partition = partition
-        self._offset = offset
-        self._key = key
-        self._value = value
-        self._headers = headers
-        self._error = error
-        self._timestamp = timestamp
-        self._latency = latency
-        self._leader_epoch = leader_epoch
+    ) -> Message:
+        kind, stamp = timestamp
+        return _new(
+            cls,
+            (
+                topic,
+                partition,
+                offset,
+                key,
+                value,
+                headers,
+                error,
+                kind,
+                stamp,
+                latency,
+                leader_epoch,
+            ),
+        )
 
     def topic(self) -> str | None:
         """The topic."""
-        return self._topic
+        return _item(self, 0)  # type: ignore[no-any-return]
 
     def partition(self) -> int | None:
         """The partition."""
-        return self._partition
+        return _item(self, 1)  # type: ignore[no-any-return]
 
     def offset(self) -> int | None:
         """The offset."""
-        return self._offset
+        return _item(self, 2)  # type: ignore[no-any-return]
 
     def key(self) -> Any:
         """The key (bytes or None)."""
-        return self._key
+        return _item(self, 3)
 
     def value(self) -> Any:
         """The value (bytes or None); for an error event, its text as bytes."""
-        return self._value
+        return _item(self, 4)
 
     def headers(self) -> list[tuple[str, bytes | None]] | None:
         """The headers as a list of (key, value), or None."""
-        headers: list[tuple[str, bytes | None]] | None = self._headers
-        return headers
+        return _item(self, 5)  # type: ignore[no-any-return]
 
     def error(self) -> KafkaError | None:
         """The error, or None for a normal record."""
-        return self._error
+        return _item(self, 6)  # type: ignore[no-any-return]
 
     def timestamp(self) -> tuple[int, int]:
         """``(timestamp type, milliseconds)``."""
-        return self._timestamp
+        return (_item(self, 7), _item(self, 8))
 
     def latency(self) -> float | None:
         """Produce-to-delivery-report latency in seconds (delivery reports only)."""
-        return self._latency
+        return _item(self, 9)  # type: ignore[no-any-return]
 
     def leader_epoch(self) -> int | None:
         """The leader epoch of the record, if known."""
-        return self._leader_epoch
+        return _item(self, 10)  # type: ignore[no-any-return]
+
+    def delivery_count(self) -> int | None:
+        """Share-group delivery count (KIP-932): None for classic consumers."""
+        return None
 
     def set_headers(self, headers: Any) -> None:
         """Replace the headers."""
-        self._headers = headers
+        _edit(self, "_headers", headers)
 
     def set_key(self, key: Any) -> None:
         """Replace the key."""
-        self._key = key
+        _edit(self, "_key", key)
 
     def set_value(self, value: Any) -> None:
         """Replace the value."""
-        self._value = value
+        _edit(self, "_value", value)
 
     def set_topic(self, topic: str) -> None:
         """Replace the topic."""
-        self._topic = topic
+        _edit(self, "_topic", topic)
 
     def set_error(self, error: KafkaError) -> None:
         """Replace the error."""
-        self._error = error
+        _edit(self, "_error", error)
 
     def __len__(self) -> int:
-        value = self._value
+        value = self.value()
         return len(value) if value is not None else 0
 
+    def __iter__(self) -> Any:
+        raise TypeError(f"'{type(self).__name__}' object is not iterable")
+
+    def __getitem__(self, index: Any) -> Any:
+        raise TypeError(f"'{type(self).__name__}' object is not subscriptable")
+
+    def __contains__(self, item: object) -> bool:
+        raise TypeError(f"argument of type '{type(self).__name__}' is not iterable")
+
+    __eq__ = object.__eq__
+    __ne__ = object.__ne__
+    __hash__ = object.__hash__
+    __lt__ = object.__lt__  # type: ignore[operator]
+    __le__ = object.__le__  # type: ignore[operator]
+    __gt__ = object.__gt__  # type: ignore[operator]
+    __ge__ = object.__ge__  # type: ignore[operator]
+
+    def __reduce__(self) -> Any:
+        raise TypeError(f"cannot pickle '{type(self).__name__}' object")
+
     def __repr__(self) -> str:
-        if self._error is not None:
-            return f"<Message error={self._error!r}>"
-        return f"<Message {self._topic}/{self._partition}@{self._offset} key={self._key!r}>"
+        if self.error() is not None:
+            return f"<Message error={self.error()!r}>"
+        return f"<Message {self.topic()}/{self.partition()}@{self.offset()} key={self.key()!r}>"
+
+
+class _EditedMessage(Message):
+    """A message after a setter: the edits live in the instance dict."""
+
+    def topic(self) -> str | None:
+        return self.__dict__.get("_topic", _item(self, 0))  # type: ignore[no-any-return]
+
+    def key(self) -> Any:
+        return self.__dict__.get("_key", _item(self, 3))
+
+    def value(self) -> Any:
+        return self.__dict__.get("_value", _item(self, 4))
+
+    def headers(self) -> list[tuple[str, bytes | None]] | None:
+        return self.__dict__.get("_headers", _item(self, 5))  # type: ignore[no-any-return]
+
+    def error(self) -> KafkaError | None:
+        return self.__dict__.get("_error", _item(self, 6))  # type: ignore[no-any-return]
+
+
+_EditedMessage.__name__ = _EditedMessage.__qualname__ = "Message"
+
+
+def _edit(message: Message, field: str, value: Any) -> None:
+    if type(message) is Message:
+        message.__class__ = _EditedMessage
+    message.__dict__[field] = value
+
+
+def messages(
+    topic: str,
+    partition: int,
+    first_offset: int,
+    keys: Sequence[Any],
+    values: Sequence[Any],
+    headers: Sequence[Any] | None,
+    timestamps: Sequence[int],
+    leader_epoch: int,
+) -> Any:
+    """Messages for parallel lists of records (an iterator; built without Python frames)."""
+    return map(
+        _new,
+        repeat(Message),
+        zip(
+            repeat(topic),
+            repeat(partition),
+            count(first_offset),
+            keys,
+            values,
+            repeat(None) if headers is None else headers,
+            repeat(None),
+            repeat(TIMESTAMP_CREATE_TIME),
+            timestamps,
+            repeat(None),
+            repeat(leader_epoch),
+        ),
+    )
 
 
 class TopicPartition:
@@ -181,4 +270,5 @@ __all__ = [
     "TIMESTAMP_NOT_AVAILABLE",
     "Message",
     "TopicPartition",
+    "messages",
 ]

@@ -35,6 +35,7 @@ class Producer:
         self._world, cluster = find_cluster(config)
         self._client = ProducerClient(cluster, config)
         self._client.default_callback = config.callbacks.get("on_delivery")
+        self._produce = self._client.produce
 
     @property
     def client(self) -> ProducerClient:
@@ -69,25 +70,21 @@ class Producer:
         callback: Any = None,
     ) -> None:
         """Enqueue a record; ``on_delivery(err, msg)`` runs later from poll()/flush()."""
-        if not isinstance(topic, str):
-            raise TypeError(f"argument 1 must be str, not {type(topic).__name__}")
-        callback = on_delivery if on_delivery is not None else callback
-        if callback is not None and not callable(callback):
-            raise TypeError("on_delivery expects a callable")
-        if value.__class__ is not bytes:
+        if value.__class__ is not bytes and value is not None:
             value = to_bytes(value, "value")
-        if key.__class__ is not bytes:
-            key = to_bytes(key, "key")
+        kind = key.__class__
+        if kind is not bytes and key is not None:
+            key = key.encode() if kind is str else to_bytes(key, "key")
+        if on_delivery is None:
+            on_delivery = callback
+        if on_delivery is not None and not callable(on_delivery):
+            raise TypeError("on_delivery expects a callable")
+        if topic.__class__ is not str and not isinstance(topic, str):
+            raise TypeError(f"argument 1 must be str, not {type(topic).__name__}")
+        if headers is not None:
+            headers = headers_of(headers)
         try:
-            self._client.produce(
-                topic,
-                value,
-                key,
-                partition,
-                headers_of(headers),
-                timestamp,
-                callback,
-            )
+            self._produce(topic, value, key, partition, headers, timestamp, on_delivery)
         except KafkaModelError as problem:
             if problem.name == "_QUEUE_FULL":
                 raise BufferError(problem.text) from None
