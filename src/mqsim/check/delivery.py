@@ -66,9 +66,10 @@ def check(records: Iterable[TraceRecord]) -> Report:
     histories = delivery_histories(records)
     groups = GroupContext.build(records)
     verdict = _Verdict()
+    systems = {msg: system_of(history) for msg, history in histories.items()}
     for msg, history in histories.items():
-        _judge(msg, history, groups, verdict)
-    reorderings = find_reorderings(records, histories)
+        _judge(msg, history, systems[msg] == "kafka", groups, verdict)
+    reorderings = find_reorderings(records, histories, systems)
     for pair in reorderings:
         detail = f"{pair.scope} {pair.where}: received after {pair.second}"
         verdict.add("reordered", pair.first, pair.where, detail)
@@ -104,7 +105,9 @@ class _Verdict:
         )
 
 
-def _judge(msg: str, history: History, groups: GroupContext, verdict: _Verdict) -> None:
+def _judge(
+    msg: str, history: History, kafka: bool, groups: GroupContext, verdict: _Verdict
+) -> None:
     published = publication(history)
     consumes = [r for r in history if r.kind == "msg.consume"]
     if published is not None:
@@ -114,7 +117,6 @@ def _judge(msg: str, history: History, groups: GroupContext, verdict: _Verdict) 
         if published is None:
             verdict.add("unexpected", msg, consumes[0].get("where"), "consumed, never published")
     _note_ends(msg, history, verdict)
-    kafka = system_of(history) == "kafka"
     _note_duplicates(msg, consumes, kafka, verdict)
     if published is None:
         return

@@ -7,9 +7,11 @@
   field of the store or publish record).
 - Kafka: within a partition a group reads in offset order; first receptions per group
   and partition must have increasing offsets (re-reads after a rebalance or a seek are
-  duplicates, not reorderings). Per key: records one producer sent with the same key to
-  the same topic land in one partition in send order unless retries reorder them
-  (``max.in.flight > 1`` without idempotence); their offsets must follow publish order.
+  duplicates, not reorderings; a truncation of the partition starts afresh, as offsets
+  are reused). Per key: records one producer sent with the same key to the same topic
+  land in one partition in send order unless retries reorder them (``max.in.flight > 1``
+  without idempotence); the offsets of their copies that survive truncation must follow
+  publish order.
 
 Each violation is reported as the pair ``(first, second)``: ``first`` should have come
 first and came after ``second``, the latest message seen so far (one pair per late
@@ -28,29 +30,37 @@ from mqsim.sim import TraceRecord
 
 
 def find_reorderings(
-    records: Sequence[TraceRecord], histories: Mapping[str, History]
+    records: Sequence[TraceRecord],
+    histories: Mapping[str, History],
+    systems: Mapping[str, str] | None = None,
 ) -> tuple[Reordering, ...]:
-    """Every order violation of the trace: queues first, then partitions, then keys."""
-    systems = {msg: system_of(history) for msg, history in histories.items()}
+    """Every order violation of the trace: queues first, then partitions, then keys.
+
+    ``systems`` maps message ids to ``"amqp"``/``"kafka"`` (computed if not given).
+    """
+    if systems is None:
+        systems = {msg: system_of(history) for msg, history in histories.items()}
     queues = _QueueOrder()
-    partitions: dict[tuple[str, str], list[tuple[int, str]]] = {}
-    seen: set[tuple[str, str, int]] = set()
+    partitions: dict[tuple[str, str, int], list[tuple[int, str]]] = {}
+    truncations: dict[str, int] = {}
+    seen: set[tuple[str, str, str]] = set()
     for record in records:
         if record.msg is None:
             continue
-        if systems.get(record.msg) == "kafka":
-            if record.kind == "msg.consume" and record.get("offset") is not None:
-                group, where = group_name(record.get("group")), str(record.get("where"))
-                offset = int(record.get("offset"))
-                if (group, where, offset) not in seen:
-                    seen.add((group, where, offset))
-                    partitions.setdefault((where, group), []).append((offset, record.msg))
-        else:
+        if systems.get(record.msg) != "kafka":
             queues.feed(record, histories[record.msg])
+        elif record.kind == "msg.drop" and record.get("reason") == "truncated":
+            where = str(record.get("where"))
+            truncations[where] = truncations.get(where, 0) + 1
+        elif record.kind == "msg.consume" and record.get("offset") is not None:
+            group, where = group_name(record.get("group")), str(record.get("where"))
+            if (group, where, record.msg) not in seen:
+                seen.add((group, where, record.msg))
+                era = (where, group, truncations.get(where, 0))
+                partitions.setdefault(era, []).append((int(record.get("offset")), record.msg))
     found = list(queues.violations())
-    for (where, group), read in partitions.items():
-        label = f"{where} group {group!r}"
-        found.extend(_inversions("partition", label, read))
+    for (where, group, _era), read in partitions.items():
+        found.extend(_inversions("partition", f"{where} group {group!r}", read))
     found.extend(_key_violations(histories, systems))
     return tuple(found)
 
@@ -122,7 +132,7 @@ def _key_violations(
         published = publication(history)
         if systems[msg] != "kafka" or published is None or published.get("key") is None:
             continue
-        store = next((r for r in history if r.kind == "msg.store"), None)
+        store = _surviving_store(history)
         if store is None or store.get("offset") is None:
             continue
         label = f"{published.get('dest')} key {published.get('key')!r}"
@@ -133,3 +143,18 @@ def _key_violations(
         in_log_order = [(rank, msg) for _, rank, msg in sorted(stores)]
         pairs.extend(_inversions("key", f"{label} in {where}", in_log_order))
     return pairs
+
+
+def _surviving_store(history: History) -> TraceRecord | None:
+    """The first log copy not truncated away (truncation ends the newest copy there)."""
+    stores: list[TraceRecord] = []
+    for record in history:
+        if record.kind == "msg.store":
+            stores.append(record)
+        elif record.kind == "msg.drop" and record.get("reason") == "truncated":
+            where = record.get("where")
+            for index in range(len(stores) - 1, -1, -1):
+                if stores[index].get("where") == where:
+                    del stores[index]
+                    break
+    return stores[0] if stores else None

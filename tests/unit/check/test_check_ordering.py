@@ -96,3 +96,24 @@ def test_different_keys_have_no_mutual_order(tape: Tape) -> None:
     tape("msg.store", KAFKA, "m2", where="t/0", offset=0)
     tape("msg.store", KAFKA, "m1", where="t/0", offset=1)
     assert check(tape.records).reordered == ()
+
+
+def test_truncated_copies_do_not_count_for_key_order(tape: Tape) -> None:
+    """After a failover the next record reuses a truncated offset: no order was broken."""
+    tape("msg.publish", "p", "m1", system="kafka", dest="t", key=b"k", body=b"1", confirm=True)
+    tape("msg.store", KAFKA, "m1", where="t/0", offset=5)
+    tape("msg.drop", KAFKA, "m1", where="t/0", reason="truncated")
+    tape("msg.publish", "p", "m2", system="kafka", dest="t", key=b"k", body=b"2", confirm=True)
+    tape("msg.store", KAFKA, "m2", where="t/0", offset=4)
+    assert check(tape.records).reordered == ()
+
+
+def test_reading_reused_offsets_after_truncation_is_not_reordered(tape: Tape) -> None:
+    """An unclean election truncates the log; reading offset 0 again is a new era."""
+    tape.produce("m1", "t/0", 0).produce("m2", "t/0", 1).poll("m1", "t/0", 0).poll("m2", "t/0", 1)
+    for msg in ("m1", "m2"):
+        tape("msg.drop", KAFKA, msg, where="t/0", reason="truncated")
+    tape.produce("m3", "t/0", 0).poll("m3", "t/0", 0)
+    report = check(tape.records)
+    assert report.reordered == ()
+    assert report.duplicated == ()
