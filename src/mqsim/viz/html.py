@@ -98,10 +98,8 @@ def _check_section(data: Mapping[str, Any]) -> list[str]:
     rows = ['<h2 id="check">Delivery check</h2>', f"<p>{verdict}</p>", "<table>"]
     rows.append("<tr><th>anomaly</th><th>count</th><th>messages</th></tr>")
     for name, count in dict(data.get("totals", {})).items():
-        listed = data.get(name)
-        sample = ""
-        if isinstance(listed, list) and all(isinstance(item, str) for item in listed):
-            sample = " ".join(listed[:10]) + (" ..." if len(listed) > 10 else "")
+        items = [_item(entry) for entry in data.get(name) or [] if isinstance(data.get(name), list)]
+        sample = " ".join(items[:10]) + (" ..." if len(items) > 10 else "")
         css = (
             ' class="bad"'
             if count and name in ("lost", "duplicated", "reordered", "unexpected")
@@ -123,6 +121,13 @@ def _check_section(data: Mapping[str, Any]) -> list[str]:
         if len(findings) > 500:
             rows.append(f"<p>... {len(findings) - 500} more findings</p>")
     return rows
+
+
+def _item(entry: object) -> str:
+    """A message id, or a reordered pair as ``first after second``."""
+    if isinstance(entry, Mapping) and "first" in entry and "second" in entry:
+        return f"{entry['first']} after {entry['second']}"
+    return str(entry)
 
 
 def _timeline_section(records: list[TraceRecord], limit: int | None) -> list[str]:

@@ -76,3 +76,16 @@ def test_timeline_limit_on_the_page(mixed_trace: MixedTrace) -> None:
     """A long trace's timeline is cut and says how much was left out."""
     page = html_report(mixed_trace().trace, timeline_limit=5)
     assert "<p>... 19 more records</p>" in page
+
+
+def test_reordered_pairs_are_listed(mixed_trace: MixedTrace) -> None:
+    """The check table shows each reordered pair as 'first after second'."""
+    world = mixed_trace()
+    emit = world.trace.emit
+    for msg in ("m8", "m9"):
+        emit("msg.publish", "p", msg, system="amqp", dest="", key="q", body=b"", confirm=False)
+        emit("msg.store", "localhost:5672", msg, where="q")
+    emit("msg.consume", "c", "m9", where="q")
+    emit("msg.consume", "c", "m8", where="q")
+    page = html_report(world.trace, report=check(world.trace))
+    assert '<td>reordered</td><td class="num">1</td><td>m8 after m9</td>' in page
