@@ -98,7 +98,8 @@ def _check_section(data: Mapping[str, Any]) -> list[str]:
     rows = ['<h2 id="check">Delivery check</h2>', f"<p>{verdict}</p>", "<table>"]
     rows.append("<tr><th>anomaly</th><th>count</th><th>messages</th></tr>")
     for name, count in dict(data.get("totals", {})).items():
-        items = [_item(entry) for entry in data.get(name) or [] if isinstance(data.get(name), list)]
+        listed = data.get(name)
+        items = [_item(entry) for entry in listed] if isinstance(listed, list) else []
         sample = " ".join(items[:10]) + (" ..." if len(items) > 10 else "")
         css = (
             ' class="bad"'
