@@ -22,7 +22,10 @@ delivery, expected rather than a broken promise.
   is gone from the log (a drop other than ``compacted``: ``retention``, ``truncated``...)
   or was skipped: the group committed an offset past it. A message no group consumed is
   also lost when no copy is left and one ended in a failure (``truncated``, ``crash``),
-  whoever was meant to read it.
+  whoever was meant to read it. A log ``msg.drop`` ends the copy at its ``offset``; one
+  without an offset ends the oldest live copy in that partition (the newest when
+  ``truncated``). Producer-side drops (``not-delivered``, ``client-crash``,
+  ``too-large``) never remove a log copy: a timed-out batch may have been written.
 - Both: a published message with no record of where it went (never stored, routed,
   returned or dropped) is lost: mqsim accounts for every message, so this is a bug.
 
