@@ -347,6 +347,7 @@ class KafkaCluster:
         name: str = "kafka",
     ) -> None:
         from mqsim.kafka.group import GroupCoordinator
+        from mqsim.kafka.txn import TransactionCoordinator
 
         self.world = world
         self.name = name
@@ -383,7 +384,7 @@ class KafkaCluster:
         self._calls = 0
         self._lag_timer: Timer | None = None
         self._retention_timer: Timer | None = None
-        self.transactions: dict[str, Any] = {}
+        self.txns = TransactionCoordinator(self)
         self._next_producer_id = 1000
 
     def __repr__(self) -> str:
@@ -706,17 +707,13 @@ class KafkaCluster:
             )
         if batch.transactional and batch.producer_id not in partition.open_txns:
             partition.open_txns[batch.producer_id] = base
-            self.note_txn_partition(batch.producer_id, partition)
         trace = world.trace
         if trace.full and batch.ids is not None:
             where = partition.where
             for i, mid in enumerate(batch.ids):
                 trace.emit("msg.store", broker.name, mid, where=where, offset=base + i)
         result = ProduceResult(base)
-        if len(partition.isr) == 1:
-            self._advance_hw(partition, log.end_offset)
-        else:
-            self._wake_followers(partition)
+        self.appended(partition)
         if acks == -1 and partition.hw < log.end_offset:
             if respond is not None:
                 partition.ack_waiters.append((log.end_offset, respond, result))
@@ -749,11 +746,12 @@ class KafkaCluster:
             return ProduceResult(-1, KafkaModelError("OUT_OF_ORDER_SEQUENCE_NUMBER"))
         return None
 
-    def note_txn_partition(self, producer_id: int, partition: Partition) -> None:
-        """Remember that a transaction of ``producer_id`` wrote to ``partition``."""
-        for txn in self.transactions.values():
-            if getattr(txn, "producer_id", None) == producer_id:
-                txn.partitions.add((partition.topic.name, partition.index))
+    def appended(self, partition: Partition) -> None:
+        """Something was appended to the leader's log: move the HW or wake the followers."""
+        if len(partition.isr) == 1:
+            self._advance_hw(partition, partition.leader_log.end_offset)
+        else:
+            self._wake_followers(partition)
 
     def _advance_hw(self, partition: Partition, hw: int) -> None:
         if hw <= partition.hw:
@@ -880,6 +878,10 @@ class KafkaCluster:
             respond(problem)
 
     # -- replication ----------
+
+    def leader_name(self, partition: Partition) -> str:
+        """The node name of the partition's leader (the controller's while offline)."""
+        return self._leader_name(partition)
 
     def _leader_name(self, partition: Partition) -> str:
         if partition.leader >= 0:

@@ -22,6 +22,7 @@ class KafkaModelError(Exception):
         *,
         fatal: bool | None = None,
         retriable: bool | None = None,
+        txn_requires_abort: bool = False,
     ) -> None:
         known = codes.by_name(name)
         self.name = known.name
@@ -29,6 +30,7 @@ class KafkaModelError(Exception):
         self.text = known.description if text is None else text
         self.fatal = known.fatal if fatal is None else fatal
         self.retriable = known.retriable if retriable is None else retriable
+        self.txn_requires_abort = txn_requires_abort
         super().__init__(self.text)
 
     def __repr__(self) -> str:

@@ -37,7 +37,7 @@ from mqsim.kafka.log import Headers, RecordBatch
 if TYPE_CHECKING:
     import simpy
 
-    from mqsim.kafka.cluster import KafkaCluster
+    from mqsim.kafka.cluster import Broker, KafkaCluster
     from mqsim.kafka.config import ClientConfig
 
 RETRIABLE = frozenset(
@@ -84,6 +84,7 @@ class ProducerBatch:
         "size",
         "stamps",
         "topic",
+        "transactional",
         "values",
     )
 
@@ -102,6 +103,7 @@ class ProducerBatch:
         self.attempts = 0
         self.sealed = False
         self.maybe_stored = False
+        self.transactional = False
         self._records: RecordBatch | None = None
 
     def __len__(self) -> int:
@@ -121,6 +123,7 @@ class ProducerBatch:
                 headers=None if headers is None else tuple(headers),
                 ids=None if ids is None else tuple(ids),
                 size=self.size,
+                transactional=self.transactional,
             )
         return found
 
@@ -204,7 +207,11 @@ class ProducerClient(ClientBase):
         )
         self.producer_id = -1
         self.producer_epoch = -1
-        if self.idempotent:
+        self.transactional_id: str | None = config.get("transactional.id") or None
+        self.txn_timeout_ms: int = config["transaction.timeout.ms"]
+        self.txn_state = "Init"
+        self.txn_error: KafkaModelError | None = None
+        if self.idempotent and self.transactional_id is None:
             self.producer_id = cluster.allocate_producer_id()
             self.producer_epoch = 0
             if config.is_set("max.in.flight") is False:
@@ -321,6 +328,10 @@ class ProducerClient(ClientBase):
             )
         if self.outstanding >= self.max_queued:
             raise KafkaModelError("_QUEUE_FULL")
+        if self.transactional_id is not None and self.txn_state != "InTransaction":
+            if self.txn_state == "FatalError" and self.txn_error is not None:
+                raise KafkaModelError(self.txn_error.name, self.txn_error.text)
+            raise KafkaModelError("_STATE", "Unable to produce message: Local: Erroneous state")
         broken = self._topic_errors.get(topic)
         if broken is not None:
             raise KafkaModelError(broken.name, f"Unable to produce message: {broken.text}")
@@ -393,7 +404,10 @@ class ProducerClient(ClientBase):
         tp = (topic, partition)
         batch = self._acc.get(tp)
         if batch is None:
+            if self.transactional_id is not None:
+                self._add_to_txn(tp)
             batch = self._acc[tp] = ProducerBatch(topic, partition, self.world.now)
+            batch.transactional = self.transactional_id is not None
             opened = self._open.get(topic)
             if opened is None or len(opened) != count:
                 self._forget_open(topic)
@@ -636,6 +650,12 @@ class ProducerClient(ClientBase):
         self._inflight[leader] = max(0, self._inflight.get(leader, 0) - 1)
         tp = (batch.topic, batch.partition)
         problem = result.error
+        if (
+            problem is not None
+            and self.transactional_id is not None
+            and problem.name in ("PRODUCER_FENCED", "INVALID_PRODUCER_EPOCH")
+        ):
+            problem = self._fatal(problem)
         if problem is None or problem.name == "DUPLICATE_SEQUENCE_NUMBER":
             self._report(batch, None, result.base_offset if problem is None else OFFSET_INVALID)
         elif problem.name in RETRIABLE and batch.attempts <= self.retries:
@@ -676,12 +696,193 @@ class ProducerClient(ClientBase):
         self._drain(tp)
 
     def _fail(self, batch: ProducerBatch, problem: KafkaModelError) -> None:
+        if batch.transactional and self.txn_error is None and self.txn_state != "BeginAbort":
+            self.txn_error = KafkaModelError(
+                problem.name,
+                f"Failed to commit transaction: a record could not be delivered: {problem.text}",
+                txn_requires_abort=True,
+            )
         trace = self.world.trace
         if trace.full and batch.records.ids is not None and not batch.maybe_stored:
             where = f"{batch.topic}/{batch.partition}"
             for mid in batch.records.ids:
                 trace.emit("msg.drop", self.name, mid, where=where, reason="not-delivered")
         self._report(batch, problem, OFFSET_INVALID)
+
+    # -- transactions ----------
+
+    def _txn_state_error(self) -> KafkaModelError:
+        if self.txn_state == "FatalError" and self.txn_error is not None:
+            return self.txn_error
+        return KafkaModelError("_STATE", f"Operation not valid in state {self.txn_state}")
+
+    def require_txn_state(self, *states: str) -> None:
+        """librdkafka: a transactional call in the wrong state fails with ``_STATE``."""
+        if self.transactional_id is None:
+            raise KafkaModelError(
+                "_NOT_CONFIGURED",
+                "The Transactional API requires transactional.id to be configured",
+            )
+        if self.txn_state not in states:
+            raise self._txn_state_error()
+
+    def _fatal(self, problem: KafkaModelError) -> KafkaModelError:
+        """A fenced producer is unusable: every later call fails with ``_FENCED``."""
+        if self.txn_state != "FatalError":
+            self.txn_state = "FatalError"
+            self.txn_error = KafkaModelError(
+                "_FENCED", f"Producer fenced by newer instance: {problem.text}", fatal=True
+            )
+        assert self.txn_error is not None
+        return self.txn_error
+
+    def _txn_coordinator(self) -> Broker | None:
+        assert self.transactional_id is not None
+        return self.cluster.groups.coordinator_for(self.transactional_id)
+
+    def _txn_request(
+        self,
+        handler: Callable[..., None],
+        args: tuple[Any, ...],
+        done: Callable[[Any], None],
+    ) -> None:
+        coordinator = self._txn_coordinator()
+        if coordinator is None:
+            self.world.call_later(
+                0.0, done, KafkaModelError("_WAIT_COORD", "Local: Waiting for coordinator")
+            )
+            return
+        self.send(coordinator, handler, args, done, done)
+
+    def init_transactions(self, done: Callable[[KafkaModelError | None], None]) -> None:
+        """InitProducerId for ``transactional.id``: a producer id and a new epoch."""
+        self.require_txn_state("Init")
+        self.txn_state = "WaitPID"
+
+        def reply(result: Any) -> None:
+            if isinstance(result, KafkaModelError):
+                self.txn_state = "Init"
+                done(KafkaModelError(result.name, result.text, retriable=True))
+                return
+            self.producer_id, self.producer_epoch = result
+            self._sequences.clear()
+            self.txn_state = "Ready"
+            done(None)
+
+        assert self.transactional_id is not None
+        self._txn_request(
+            self.cluster.txns.handle_init_producer_id,
+            (self.transactional_id, self.txn_timeout_ms),
+            reply,
+        )
+
+    def begin_transaction(self) -> None:
+        """Start a transaction (local: the coordinator learns of it with the first write)."""
+        self.require_txn_state("Ready")
+        self.txn_state = "InTransaction"
+        self.txn_error = None
+
+    def _add_to_txn(self, tp: tuple[str, int]) -> None:
+        assert self.transactional_id is not None
+        try:
+            self.cluster.txns.add_partition(
+                self.transactional_id, self.producer_id, self.producer_epoch, tp
+            )
+        except KafkaModelError as problem:
+            raise self._fatal(problem) from None
+
+    def send_offsets(
+        self,
+        group_id: str,
+        member_id: str,
+        generation: int,
+        offsets: dict[tuple[str, int], int],
+        done: Callable[[KafkaModelError | None], None],
+    ) -> None:
+        """AddOffsetsToTxn + TxnOffsetCommit: commit ``offsets`` with the transaction."""
+        self.require_txn_state("InTransaction")
+
+        def reply(result: Any) -> None:
+            if result is None:
+                done(None)
+                return
+            problem: KafkaModelError = result
+            if problem.name in ("PRODUCER_FENCED", "INVALID_PRODUCER_EPOCH"):
+                done(self._fatal(problem))
+                return
+            self.txn_state = "AbortableError"
+            self.txn_error = KafkaModelError(problem.name, problem.text, txn_requires_abort=True)
+            done(self.txn_error)
+
+        assert self.transactional_id is not None
+        self._txn_request(
+            self.cluster.txns.handle_add_offsets,
+            (
+                self.transactional_id,
+                self.producer_id,
+                self.producer_epoch,
+                group_id,
+                member_id,
+                generation,
+                dict(offsets),
+            ),
+            reply,
+        )
+
+    def begin_commit(self) -> None:
+        """commit_transaction(), first step: no more produce(); the facade flushes next."""
+        self.require_txn_state("InTransaction", "BeginCommit")
+        self.txn_state = "BeginCommit"
+
+    def begin_abort(self) -> None:
+        """abort_transaction(), first step: fail what was not sent yet with ``_PURGE_QUEUE``
+        (librdkafka purges its queues); the facade waits for what is in flight."""
+        self.require_txn_state("InTransaction", "AbortableError", "BeginAbort")
+        self.txn_state = "BeginAbort"
+        purged = KafkaModelError("_PURGE_QUEUE")
+        for batch in list(self._acc.values()):
+            self._acc.pop((batch.topic, batch.partition), None)
+            batch.sealed = True
+            self._fail(batch, purged)
+        for topic in list(self._open):
+            self._forget_open(topic)
+        for queue in self._queues.values():
+            while queue:
+                self._fail(queue.popleft(), purged)
+        for topic, waiting in list(self._pending.items()):
+            del self._pending[topic]
+            self._fail_pending(topic, waiting, purged)
+
+    def end_transaction(self, commit: bool, done: Callable[[KafkaModelError | None], None]) -> None:
+        """EndTxn after the flush: the coordinator writes the markers."""
+        if commit:
+            self.require_txn_state("BeginCommit")
+            if self.txn_error is not None:
+                # librdkafka: a record of the transaction failed: the commit cannot succeed
+                self.txn_state = "AbortableError"
+                self.world.call_later(0.0, done, self.txn_error)
+                return
+        else:
+            self.require_txn_state("BeginAbort")
+
+        def reply(result: Any) -> None:
+            if result is None:
+                self.txn_state = "Ready"
+                self.txn_error = None
+                done(None)
+                return
+            problem: KafkaModelError = result
+            if problem.name in ("PRODUCER_FENCED", "INVALID_PRODUCER_EPOCH"):
+                done(self._fatal(problem))
+                return
+            done(KafkaModelError(problem.name, problem.text, retriable=True))
+
+        assert self.transactional_id is not None
+        self._txn_request(
+            self.cluster.txns.handle_end_txn,
+            (self.transactional_id, self.producer_id, self.producer_epoch, commit),
+            reply,
+        )
 
     # -- delivery reports ----------
 

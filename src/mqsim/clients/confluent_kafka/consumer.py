@@ -24,6 +24,7 @@ from mqsim.clients.confluent_kafka.error import KafkaError, KafkaException, from
 from mqsim.clients.confluent_kafka.message import (
     OFFSET_INVALID,
     TIMESTAMP_CREATE_TIME,
+    ConsumerGroupMetadata,
     Message,
     TopicPartition,
     messages,
@@ -471,9 +472,10 @@ class Consumer:
             )
         return cluster_metadata(metadata)
 
-    def consumer_group_metadata(self) -> object:
-        """An opaque group-metadata object (for transactions)."""
-        return (self._client.group_id, self._client.member_id, self._client.generation)
+    def consumer_group_metadata(self) -> ConsumerGroupMetadata:
+        """An opaque group-metadata object (for ``send_offsets_to_transaction``)."""
+        client = self._client
+        return ConsumerGroupMetadata(client.group_id, client.member_id, client.generation)
 
     # -- close ----------
 

@@ -117,6 +117,17 @@ def from_model(problem: KafkaModelError) -> KafkaError:
     return KafkaError(problem.code, problem.text)
 
 
+def txn_error(problem: KafkaModelError) -> KafkaError:
+    """The KafkaError of a transactional API call, with fatal/retriable/abort flags."""
+    return KafkaError(
+        problem.code,
+        problem.text,
+        fatal=problem.fatal,
+        retriable=problem.retriable,
+        txn_requires_abort=problem.txn_requires_abort,
+    )
+
+
 def raise_model(problem: KafkaModelError) -> KafkaException:
     """The exception confluent-kafka raises for a model error."""
     return KafkaException(from_model(problem))

@@ -215,6 +215,21 @@ def messages(
     )
 
 
+class ConsumerGroupMetadata:
+    """What ``Consumer.consumer_group_metadata()`` returns: opaque to applications, used by
+    ``send_offsets_to_transaction`` (group id, member id, generation)."""
+
+    __slots__ = ("generation", "group_id", "member_id")
+
+    def __init__(self, group_id: str, member_id: str, generation: int) -> None:
+        self.group_id = group_id
+        self.member_id = member_id
+        self.generation = generation
+
+    def __repr__(self) -> str:
+        return f"<ConsumerGroupMetadata {self.group_id!r} generation={self.generation}>"
+
+
 class TopicPartition:
     """A topic, partition and offset (plus metadata, leader epoch, error)."""
 
@@ -268,6 +283,7 @@ __all__ = [
     "TIMESTAMP_CREATE_TIME",
     "TIMESTAMP_LOG_APPEND_TIME",
     "TIMESTAMP_NOT_AVAILABLE",
+    "ConsumerGroupMetadata",
     "Message",
     "TopicPartition",
     "messages",

@@ -7,6 +7,7 @@ A ``poll(0)`` that finds nothing lets :data:`POLL_TICK` of simulated time pass.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from mqsim.clients.confluent_kafka._common import (
@@ -19,8 +20,18 @@ from mqsim.clients.confluent_kafka._common import (
     to_bytes,
 )
 from mqsim.clients.confluent_kafka._metadata import ClusterMetadata, cluster_metadata
-from mqsim.clients.confluent_kafka.error import KafkaException, from_model, raise_model
-from mqsim.clients.confluent_kafka.message import TIMESTAMP_CREATE_TIME, Message
+from mqsim.clients.confluent_kafka.error import (
+    KafkaException,
+    from_model,
+    raise_model,
+    txn_error,
+)
+from mqsim.clients.confluent_kafka.message import (
+    TIMESTAMP_CREATE_TIME,
+    ConsumerGroupMetadata,
+    Message,
+    TopicPartition,
+)
 from mqsim.kafka.errors import KafkaModelError
 from mqsim.kafka.log import RecordBatch
 from mqsim.kafka.producer import ProducerClient
@@ -170,13 +181,93 @@ class Producer:
             )
         return cluster_metadata(metadata)
 
-    def init_transactions(self, timeout: float | None = None) -> None:
-        """Transactions are not modelled yet by mqsim's facade."""
-        raise KafkaException(
-            from_model(
-                KafkaModelError("_NOT_IMPLEMENTED", "mqsim: transactions are not modelled yet")
+    # -- transactions ----------
+
+    def _wait(
+        self, start: Callable[[Callable[[KafkaModelError | None], None]], None], timeout: Any
+    ) -> None:
+        """Run a transactional request and block until it answers (or ``timeout``)."""
+        world = self._world
+        event = world.event()
+        box: list[KafkaModelError | None] = []
+
+        def done(problem: KafkaModelError | None) -> None:
+            box.append(problem)
+            if not event.triggered:
+                event.succeed()
+
+        try:
+            start(done)
+        except KafkaModelError as problem:
+            raise KafkaException(txn_error(problem)) from None
+        if not world.block(event, timeout_of(timeout)) or not box:
+            raise KafkaException(
+                txn_error(
+                    KafkaModelError(
+                        "_TIMED_OUT", "Transactional operation timed out", retriable=True
+                    )
+                )
             )
+        if box[0] is not None:
+            raise KafkaException(txn_error(box[0]))
+
+    def _txn(self, action: Callable[[], None]) -> None:
+        try:
+            action()
+        except KafkaModelError as problem:
+            raise KafkaException(txn_error(problem)) from None
+
+    def init_transactions(self, timeout: float | None = None) -> None:
+        """Get the producer id and a new epoch for ``transactional.id`` (fences older
+        instances and aborts their open transaction)."""
+        self._wait(self._client.init_transactions, timeout)
+
+    def begin_transaction(self) -> None:
+        """Start a transaction: records produced from now on belong to it."""
+        self._txn(self._client.begin_transaction)
+
+    def send_offsets_to_transaction(
+        self, positions: list[TopicPartition], group_metadata: Any, timeout: float | None = None
+    ) -> None:
+        """Commit the consumer's ``positions`` with the transaction (exactly-once
+        consume-transform-produce); ``group_metadata`` is
+        ``consumer.consumer_group_metadata()``."""
+        if not isinstance(group_metadata, ConsumerGroupMetadata):
+            raise TypeError("expected consumer_group_metadata() as group_metadata")
+        offsets = {(tp.topic, tp.partition): tp.offset for tp in positions}
+        meta = group_metadata
+        self._wait(
+            lambda done: self._client.send_offsets(
+                meta.group_id, meta.member_id, meta.generation, offsets, done
+            ),
+            timeout,
         )
+
+    def commit_transaction(self, timeout: float | None = None) -> None:
+        """Flush the transaction's records, then commit it (markers on every partition)."""
+        self._txn(self._client.begin_commit)
+        if self.flush(timeout) > 0:
+            raise KafkaException(
+                txn_error(
+                    KafkaModelError(
+                        "_TIMED_OUT", "Failed to flush all outstanding messages", retriable=True
+                    )
+                )
+            )
+        self._wait(lambda done: self._client.end_transaction(True, done), timeout)
+
+    def abort_transaction(self, timeout: float | None = None) -> None:
+        """Drop the queued records (``_PURGE_QUEUE``), wait for those in flight, abort."""
+        self._txn(self._client.begin_abort)
+        if self.flush(timeout) > 0:
+            raise KafkaException(
+                txn_error(
+                    KafkaModelError(
+                        "_TIMED_OUT", "Failed to flush all outstanding messages", retriable=True
+                    )
+                )
+            )
+        self._wait(lambda done: self._client.end_transaction(False, done), timeout)
 
     def close(self, timeout: float | None = None) -> int:
         """Flush and forget the client (returns records left)."""
