@@ -31,6 +31,7 @@ from mqsim.amqp.exchange import BUILTIN, EXCHANGE_TYPES, Binding, Exchange
 from mqsim.amqp.matching import x_match_error
 from mqsim.amqp.message import Entry, Message
 from mqsim.amqp.queue import Queue
+from mqsim.sim import InvalidArgument
 
 if TYPE_CHECKING:
     from mqsim.sim import Timer, World
@@ -58,8 +59,9 @@ class BrokerStatistics:
 
 
 class Broker:
-    """A RabbitMQ node. ``consumer_timeout`` (seconds, None: off) and ``heartbeat``
-    (seconds the server proposes) are RabbitMQ's settings (defaults 30 min and 60 s)."""
+    """A RabbitMQ node. ``consumer_timeout`` (seconds, None: off), ``heartbeat`` (seconds
+    the server proposes) and ``channel_tick_interval`` (seconds between a channel's
+    consumer-timeout checks) are RabbitMQ's settings (defaults 30 min, 60 s, 60 s)."""
 
     def __init__(
         self,
@@ -69,11 +71,16 @@ class Broker:
         consumer_timeout: float | None = 1800.0,
         heartbeat: float = 60.0,
         users: tuple[str, ...] = ("guest",),
+        channel_tick_interval: float = 60.0,
     ) -> None:
         self.world = world
         self.name = name
         self.trace = world.trace
+        if consumer_timeout is not None:
+            _positive("consumer_timeout", consumer_timeout)
+        _positive("channel_tick_interval", channel_tick_interval)
         self.consumer_timeout = consumer_timeout
+        self.channel_tick_interval = channel_tick_interval
         self.heartbeat = heartbeat
         self.users = users
         self.exchanges: dict[str, Exchange] = {}
@@ -440,12 +447,20 @@ class Broker:
         return True, rejected
 
     def _refuse(self, queue: Queue, msg: Message) -> None:
-        if queue.overflow == "reject-publish-dlx" and queue.dlx is not None:
-            self.dead_letter(queue, Entry(msg, 0, None, 0), "maxlen")
-        elif self.trace.full:
-            self.trace.emit(
-                "msg.drop", self.name, msg.id, where=queue.name, reason="reject-publish"
+        """``x-overflow`` refused a copy for a full queue (the publisher gets a nack in
+        confirm mode); ``reject-publish-dlx`` also dead-letters it with reason ``maxlen``.
+        The copy was never stored: its drop names ``to`` when it was dead-lettered."""
+        dead = queue.overflow == "reject-publish-dlx" and queue.dlx is not None
+        trace = self.trace
+        if trace.full:
+            more = {"to": queue.dlx} if dead and queue.dlx in self.exchanges else {}
+            trace.emit(
+                "msg.drop", self.name, msg.id, where=queue.name, reason="reject-publish", **more
             )
+        elif trace.active:
+            trace.emit("msg.drop", self.name)
+        if dead:
+            self.dead_letter(queue, Entry(msg, 0, None, 0), "maxlen", stored=False)
 
     def drop(self, queue: Queue | None, entry: Entry, reason: str, **fields: Any) -> None:
         """Trace the end of a copy that was not consumed-and-acked."""
@@ -522,8 +537,8 @@ class Broker:
             if reason != "rejected" and _is_cycle(name, deaths):
                 self.drop(target, entry, "cycle")
                 continue
-            if not target.enqueue(dead) and self.trace.full:
-                self.trace.emit("msg.drop", self.name, msg.id, where=name, reason="reject-publish")
+            if not target.enqueue(dead):
+                self._refuse(target, dead)
         if not names and self.trace.full:
             self.trace.emit("msg.drop", self.name, msg.id, where=None, reason="unroutable")
 
@@ -553,7 +568,7 @@ class Broker:
                 continue
             queue.consumers.clear()
             for entry in queue.entries():
-                if not entry.msg.persistent:
+                if not queue.survives_crash(entry):
                     self.drop(queue, entry, "crash")
             queue.keep_persistent()
         for exchange in list(self.exchanges.values()):
@@ -573,6 +588,11 @@ class Broker:
     def _on_restart(self) -> None:
         for queue in self.queues.values():
             queue.restart()
+
+
+def _positive(name: str, value: float) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        raise InvalidArgument(f"{name}: expected a number of seconds > 0, got {value!r}")
 
 
 def _with_cc(routing_key: str, headers: dict[str, Any]) -> list[str]:

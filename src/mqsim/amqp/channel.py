@@ -312,7 +312,7 @@ class Channel:
             elif trace.active:
                 trace.emit("msg.deliver", broker.name)
         self.connection.push_deliver(
-            self.number, consumer.tag, tag, entry.redelivered, queue.name, entry.msg
+            self.number, consumer.tag, tag, entry.redelivered, queue.name, queue.outgoing(entry)
         )
 
     def deliver_reply(self, msg: Message) -> None:
@@ -355,7 +355,7 @@ class Channel:
             self.unacked[tag] = (entry, found, None, broker.world.now)
             if self._timeout_timer is None and broker.consumer_timeout is not None:
                 self._arm_timeout()
-        return (tag, entry.redelivered, found.ready, queue, entry.msg)
+        return (tag, entry.redelivered, found.ready, queue, found.outgoing(entry, get=True))
 
     # -- acknowledgements ------------------------------------------------------------------
 
@@ -585,19 +585,27 @@ class Channel:
     # -- consumer timeout ------------------------------------------------------------------
 
     def _arm_timeout(self) -> None:
-        timeout = self.broker.consumer_timeout
-        assert timeout is not None
-        oldest = next(iter(self.unacked.values()))[3]
-        self._timeout_timer = self.broker.world.call_at(oldest + timeout, self._check_timeout)
+        """Start the channel's tick, which checks the consumer timeout.
 
-    def _check_timeout(self) -> None:
+        RabbitMQ 3.10 checks ``consumer_timeout`` on the channel's periodic tick
+        (``channel_tick_interval``, 60 s): at a tick, if the oldest unacked delivery is
+        older than the timeout, the channel is closed with 406 PRECONDITION_FAILED. So the
+        channel closes up to one tick after the timeout has passed (31 minutes after the
+        delivery with the defaults). An idle channel hibernates and stops ticking when it
+        holds nothing unacked. mqsim: the tick starts when the channel first holds an
+        unacked message and stops when it holds none.
+        """
+        interval = self.broker.channel_tick_interval
+        self._timeout_timer = self.broker.world.call_later(interval, self._tick)
+
+    def _tick(self) -> None:
         self._timeout_timer = None
         timeout = self.broker.consumer_timeout
         if not self.open or not self.unacked or timeout is None:
             return
         oldest = next(iter(self.unacked.values()))[3]
-        if self.broker.world.now - oldest >= timeout - 1e-9:
-            millis = round(timeout * 1000)
+        millis = round(timeout * 1000)
+        if round(oldest * 1000) < round(self.broker.world.now * 1000) - millis:
             self.connection.fail_channel(
                 self,
                 precondition(
@@ -605,6 +613,7 @@ class Channel:
                     f"used: {millis} ms. This timeout value can be configured, see consumers doc "
                     "guide to learn more"
                 ),
+                reason="consumer-timeout",
             )
             return
         self._arm_timeout()
@@ -718,16 +727,19 @@ class Channel:
             )
         elif trace.active:
             trace.emit_many("msg.deliver", broker.name, [None] * len(entries))
+        outgoing = queue.outgoing if queue.quorum else None
         if no_ack:
             for entry in entries:
-                append(("deliver", number, ctag, tag, entry.redelivered, name, entry.msg))
+                msg = entry.msg if outgoing is None else outgoing(entry)
+                append(("deliver", number, ctag, tag, entry.redelivered, name, msg))
                 tag += 1
         else:
             unacked = self.unacked
             now = self._env.now
             for entry in entries:
                 unacked[tag] = (entry, queue, consumer, now)
-                append(("deliver", number, ctag, tag, entry.redelivered, name, entry.msg))
+                msg = entry.msg if outgoing is None else outgoing(entry)
+                append(("deliver", number, ctag, tag, entry.redelivered, name, msg))
                 tag += 1
             consumer.unacked += len(entries)
             self.consumer_unacked += len(entries)

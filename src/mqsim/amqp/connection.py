@@ -230,10 +230,13 @@ class Connection:
 
     # -- endings -------------------------------------------------------------------------
 
-    def fail_channel(self, channel: Channel, error: AMQPError) -> None:
-        """Close ``channel`` with a soft error."""
+    def fail_channel(
+        self, channel: Channel, error: AMQPError, *, reason: str = "channel-close"
+    ) -> None:
+        """Close ``channel`` with a soft error (``reason``: why its unacked messages are
+        requeued, in the trace)."""
         self.channels.pop(channel.number, None)
-        channel.close()
+        channel.close(reason)
         self.closing.add(channel.number)
         self.down.send(self.sink.on_channel_close, channel.number, error)
 

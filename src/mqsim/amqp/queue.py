@@ -1,9 +1,11 @@
 """A queue: ready messages in order, its consumers, and its limits and timers.
 
 RabbitMQ classic queues keep messages in publish order; a requeued message goes back to
-its original position (ahead of messages never delivered). Expired messages are removed
-only at the head (a per-message TTL behind a live message waits). mqsim models exactly
-that with one timer for the head's expiry.
+its original position (ahead of messages never delivered). Quorum queues instead serve
+returned messages first, in the order they came back, and count the returns of each
+message (``x-delivery-limit``, the ``x-delivery-count`` header). Expired messages are
+removed only at the head (a per-message TTL behind a live message waits). mqsim models
+exactly that with one timer for the head's expiry.
 """
 
 from __future__ import annotations
@@ -85,11 +87,17 @@ class Queue:
         max_priority = args.get("x-max-priority")
         self.max_priority: int | None = max_priority if max_priority else None
         self.single_active = bool(args.get("x-single-active-consumer", False))
+        self.quorum = self.queue_type == "quorum"
+        if self.quorum and self.overflow == "reject-publish-dlx":
+            # RabbitMQ 3.10 logs "Invalid overflow strategy" and keeps the default.
+            self.overflow = "drop-head"
         limit = args.get("x-delivery-limit")
-        self.delivery_limit: int | None = limit if self.queue_type == "quorum" else None
+        self.delivery_limit: int | None = limit if self.quorum else None
         levels = (self.max_priority or 0) + 1
         self._levels: list[deque[Entry]] = [deque() for _ in range(levels)]
         self._ready = self._levels[0]
+        #: Quorum queues: returned messages, served before the others.
+        self._returns: deque[Entry] = deque()
         self.ready = 0
         self.ready_bytes = 0
         self.unacked = 0
@@ -108,6 +116,7 @@ class Queue:
             and self.max_bytes is None
             and self.message_ttl is None
             and levels == 1
+            and not self.quorum
         )
         if self.expires is not None:
             self._arm_expires()
@@ -133,7 +142,7 @@ class Queue:
 
     def entries(self) -> list[Entry]:
         """Ready entries in delivery order."""
-        found: list[Entry] = []
+        found: list[Entry] = list(self._returns)
         for level in reversed(self._levels):
             found.extend(level)
         return found
@@ -233,7 +242,9 @@ class Queue:
 
     def _pop(self) -> Entry:
         levels = self._levels
-        if len(levels) == 1:
+        if self._returns:
+            entry = self._returns.popleft()
+        elif len(levels) == 1:
             entry = self._ready.popleft()
         else:
             entry = next(level for level in reversed(levels) if level).popleft()
@@ -242,13 +253,17 @@ class Queue:
         return entry
 
     def _head(self) -> Entry | None:
+        if self._returns:
+            return self._returns[0]
         for level in reversed(self._levels):
             if level:
                 return level[0]
         return None
 
     def requeue(self, entry: Entry, reason: str) -> None:
-        """Put an unacked entry back at its original position, marked redelivered."""
+        """Put an unacked entry back, marked redelivered: at its original position in a
+        classic queue, behind the other returned messages in a quorum queue (which
+        dead-letters it instead once it came back more than ``x-delivery-limit`` times)."""
         self.unacked -= 1
         if self.deleted:
             self.broker.drop(self, entry, "queue-deleted")
@@ -268,8 +283,10 @@ class Queue:
             broker.trace.emit("msg.requeue", broker.name)
 
     def _insert(self, entry: Entry) -> None:
-        level = self._levels[entry.priority]
-        if not level or entry.seq < level[0].seq:
+        level = self._returns if self.quorum else self._levels[entry.priority]
+        if self.quorum:
+            level.append(entry)
+        elif not level or entry.seq < level[0].seq:
             level.appendleft(entry)
         elif entry.seq > level[-1].seq:
             level.append(entry)
@@ -279,6 +296,21 @@ class Queue:
         self.ready_bytes += len(entry.msg.body)
         if entry.expires_at is not None:
             self._ttl_checks = True
+
+    def outgoing(self, entry: Entry, *, get: bool = False) -> Message:
+        """The message as a consumer (or ``basic.get`` when ``get``) receives it.
+
+        RabbitMQ 3.10 quorum queues add an ``x-delivery-count`` header (how often the
+        message came back) to redeliveries, and to every ``basic.get`` result (0 the first
+        time); classic queues hand the message over as stored."""
+        msg = entry.msg
+        if not self.quorum or not (entry.returns or get):
+            return msg
+        headers = dict(msg.properties.headers or {})
+        headers["x-delivery-count"] = entry.returns
+        return Message(
+            msg.id, msg.exchange, msg.routing_key, msg.body, msg.properties.replace(headers=headers)
+        )
 
     def settle(self, entry: Entry) -> None:
         """An unacked entry was acked (or rejected): it leaves the queue."""
@@ -305,6 +337,7 @@ class Queue:
             self.broker.drop(self, entry, "purged")
         for level in self._levels:
             level.clear()
+        self._returns.clear()
         self.ready = 0
         self.ready_bytes = 0
         return count
@@ -472,8 +505,14 @@ class Queue:
         if self.consumers:
             self.dispatch()
 
+    def survives_crash(self, entry: Entry) -> bool:
+        """True if ``entry`` is still in this (durable) queue after a broker crash:
+        persistent messages of classic queues, every message of a quorum queue (RabbitMQ
+        writes all of them to the quorum queue's log, whatever their delivery mode)."""
+        return self.quorum or entry.msg.persistent
+
     def keep_persistent(self) -> None:
-        """Broker crash: only persistent messages stay; timers and consumers are gone."""
+        """Broker crash: only messages that survive it stay; timers and consumers are gone."""
         for timer in (self._timer, self._expiry_timer):
             if timer is not None:
                 timer.cancel()
@@ -483,11 +522,13 @@ class Queue:
         self.ready_bytes = 0
         self.unacked = 0
         for index, level in enumerate(self._levels):
-            kept = deque(e for e in level if e.msg.persistent)
+            kept = deque(e for e in level if self.survives_crash(e))
             self._levels[index] = kept
             self.ready += len(kept)
             self.ready_bytes += sum(len(e.msg.body) for e in kept)
         self._ready = self._levels[0]
+        self.ready += len(self._returns)
+        self.ready_bytes += sum(len(e.msg.body) for e in self._returns)
 
     def restart(self) -> None:
         """Broker restart: the queue's clocks start again."""

@@ -18,6 +18,12 @@ QUEUES = {
     "ttl": {"x-message-ttl": 50, "x-dead-letter-exchange": "", "x-dead-letter-routing-key": "dead"},
     "short": {"x-max-length": 2, "x-dead-letter-exchange": "dlx"},
     "picky": {"x-max-length": 1, "x-overflow": "reject-publish"},
+    "refusing": {
+        "x-max-length": 1,
+        "x-overflow": "reject-publish-dlx",
+        "x-dead-letter-exchange": "dlx",
+    },
+    "limited": {"x-queue-type": "quorum", "x-delivery-limit": 1, "x-dead-letter-exchange": "dlx"},
     "dead": {},
 }
 #: Drops of copies a queue refused before storing them.
@@ -72,7 +78,7 @@ def test_trace_accounts_for_every_copy(ops: list[tuple[str, str, object]]) -> No
         ch.exchange_declare("dlx", "fanout")
         ch.exchange_declare("fan", "fanout")
         for name, args in QUEUES.items():
-            ch.queue_declare(name, arguments=args)
+            ch.queue_declare(name, durable="x-queue-type" in args, arguments=args)
             ch.queue_bind(name, "fan", "")
         ch.queue_bind("dead", "dlx", "")
         held: list[int] = []
