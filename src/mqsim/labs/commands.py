@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
 from typing import Any
 
 from rich.console import Console
@@ -47,6 +48,8 @@ def _list(_args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     lab = get_lab(args.name)
+    if args.plot and importlib.util.find_spec("matplotlib") is None:
+        raise InvalidArgument("--plot: plots need matplotlib: pip install 'mqsim[viz]'")
     results = [run_lab(lab, seed=args.seed, fix=False)]
     if args.fix:
         results.append(run_lab(lab, seed=args.seed, fix=True))
@@ -69,7 +72,10 @@ def _write_outputs(args: argparse.Namespace, results: list[LabResult]) -> None:
         plots: list[str] = []
         if args.plot:
             plots.append(_suffixed(args.plot, suffix))
-            plot_depth(result.records, plots[-1])
+            try:
+                plot_depth(result.records, plots[-1])
+            except ImportError as missing:
+                raise InvalidArgument(f"--plot: {missing}") from None
         if args.html:
             page = html_report(
                 result.records,
