@@ -56,6 +56,10 @@ BROKER_DEFAULTS: dict[str, Any] = {
     "log.segment.bytes": 1073741824,
     "log.retention.check.interval.ms": 300000,
     "log.cleanup.policy": "delete",
+    "log.cleaner.enable": True,
+    "log.cleaner.backoff.ms": 15000,
+    "log.cleaner.min.cleanable.ratio": 0.5,
+    "log.cleaner.delete.retention.ms": 86400000,
     "broker.session.timeout.ms": 9000,
     "delete.topic.enable": True,
     "transaction.timeout.ms": 60000,
@@ -66,6 +70,8 @@ BROKER_DEFAULTS: dict[str, Any] = {
 #: Topic-level configs and the broker default each one falls back to.
 TOPIC_CONFIGS: dict[str, str] = {
     "cleanup.policy": "log.cleanup.policy",
+    "min.cleanable.dirty.ratio": "log.cleaner.min.cleanable.ratio",
+    "delete.retention.ms": "log.cleaner.delete.retention.ms",
     "min.insync.replicas": "min.insync.replicas",
     "retention.ms": "log.retention.ms",
     "retention.bytes": "log.retention.bytes",
@@ -257,6 +263,8 @@ class Partition:
         self.producers: dict[int, tuple[int, int, tuple[tuple[int, int], ...]]] = {}
         # open transactions: pid -> first offset of the transaction
         self.open_txns: dict[int, int] = {}
+        # the log cleaner's checkpoint: records below it were compacted already
+        self.cleaned_to = 0
         self.aborted: list[tuple[int, int, int]] = []
 
     def __repr__(self) -> str:
@@ -318,6 +326,7 @@ class Topic:
         self.overrides = dict(overrides)
         self.partitions: list[Partition] = []
         self.id = f"{zlib.crc32(name.encode()):08x}-{cluster.world.next_number('kafka-topic')}"
+        self.compacted = "compact" in str(self.config("cleanup.policy"))
 
     def __repr__(self) -> str:
         rf = len(self.partitions[0].replicas) if self.partitions else 0
@@ -384,6 +393,7 @@ class KafkaCluster:
         self._calls = 0
         self._lag_timer: Timer | None = None
         self._retention_timer: Timer | None = None
+        self._cleaner_timer: Timer | None = None
         self.txns = TransactionCoordinator(self)
         self._next_producer_id = 1000
 
@@ -554,6 +564,8 @@ class KafkaCluster:
         if rf > 1:
             self._start_lag_checks()
         self._start_retention()
+        if topic.compacted and self.config["log.cleaner.enable"]:
+            self._start_cleaner()
 
     def create_partitions(self, name: str, total: int) -> None:
         """Grow topic ``name`` to ``total`` partitions (CreatePartitions)."""
@@ -688,6 +700,9 @@ class KafkaCluster:
             return ProduceResult(-1, KafkaModelError("NOT_LEADER_FOR_PARTITION"))
         if batch.size > partition.config("max.message.bytes") and len(batch) == 1:
             return ProduceResult(-1, KafkaModelError("MSG_SIZE_TOO_LARGE"))
+        if partition.topic.compacted and None in batch.keys:
+            # Kafka: "Compacted topic cannot accept message without key in topic partition"
+            return ProduceResult(-1, KafkaModelError("INVALID_RECORD"))
         if acks == -1 and len(partition.isr) < partition.config("min.insync.replicas"):
             return ProduceResult(-1, KafkaModelError("NOT_ENOUGH_REPLICAS"))
         if batch.producer_id >= 0 and batch.base_sequence >= 0:
@@ -1018,16 +1033,10 @@ class KafkaCluster:
             return
         log = partition.logs[follower]
         for batch, i, j in slices:
-            if i == 0 and j == len(batch.values) and batch.base_offset == log.end_offset:
+            if i == 0 and j == len(batch.values) and batch.base_offset >= log.end_offset:
                 log.append_copy(batch)
-            elif batch.base_offset + i == log.end_offset:
-                part = batch.copy()
-                part.keys, part.values = batch.keys[i:j], batch.values[i:j]
-                part.timestamps = batch.timestamps[i:j]
-                part.headers = None if batch.headers is None else batch.headers[i:j]
-                part.ids = None if batch.ids is None else batch.ids[i:j]
-                part.base_offset = batch.base_offset + i
-                log.append_copy(part)
+            elif batch.base_offset + i >= log.end_offset:
+                log.append_copy(batch.part(i, j))
         self._follower_fetch(partition, follower, epoch)
 
     def _start_following_later(self, partition: Partition, follower: int) -> None:
@@ -1127,6 +1136,70 @@ class KafkaCluster:
         self.enforce_retention()
         period = self.config["log.retention.check.interval.ms"] / 1000
         self._retention_timer = self.world.call_later(period, self._enforce_retention)
+
+    # -- compaction ----------
+
+    def _start_cleaner(self) -> None:
+        if self._cleaner_timer is None:
+            period = self.config["log.cleaner.backoff.ms"] / 1000
+            self._cleaner_timer = self.world.call_later(period, self._clean_tick)
+
+    def _clean_tick(self) -> None:
+        self.clean_logs()
+        period = self.config["log.cleaner.backoff.ms"] / 1000
+        self._cleaner_timer = self.world.call_later(period, self._clean_tick)
+
+    def clean_logs(self) -> None:
+        """One pass of the log cleaner over the partitions of compacted topics.
+
+        Kafka (``cleanup.policy=compact``): the cleaner takes a log whose dirty part (not
+        compacted yet) is at least ``min.cleanable.dirty.ratio`` of it, and rewrites every
+        segment before the active one (and below the high watermark) keeping only the
+        latest record of each key; offsets do not change, so consumers see gaps. A
+        tombstone (null value) survives its first cleaning and goes at the first cleaning
+        after ``delete.retention.ms`` more (KIP-534), so consumers that are behind still
+        see the delete. mqsim: segments are computed from the batches (``segment.bytes``);
+        transactional batches and markers are left as they are.
+        """
+        now_ms = self.world.now * 1000
+        for topic in list(self.topics.values()):
+            if not topic.compacted:
+                continue
+            for partition in topic.partitions:
+                if partition.leader >= 0:
+                    self._clean_partition(partition, now_ms)
+
+    def _clean_partition(self, partition: Partition, now_ms: float) -> None:
+        topic = partition.topic
+        log = partition.leader_log
+        segments = _segments(log, topic.config("segment.bytes"))
+        cleanable = len(segments) - 1  # never the active segment
+        while cleanable > 0 and segments[cleanable - 1][3] > partition.hw:
+            cleanable -= 1
+        if cleanable <= 0:
+            return
+        clean_point = segments[cleanable - 1][3]
+        total = sum(size for _i, size, _t, _n in segments[:cleanable])
+        dirty = sum(
+            batch.size
+            for batch in log.batches[: segments[cleanable][0]]
+            if batch.base_offset >= partition.cleaned_to
+        )
+        if total <= 0 or dirty / total < topic.config("min.cleanable.dirty.ratio"):
+            return
+        latest: dict[bytes | None, int] = {}
+        for batch in log.batches[: segments[cleanable][0]]:
+            if not (batch.control or batch.transactional):
+                base = batch.base_offset
+                for i, key in enumerate(batch.keys):
+                    latest[key] = base + i
+        horizon = now_ms + topic.config("delete.retention.ms")
+        for replica in partition.logs.values():
+            count, kept, removed = _compact(replica, clean_point, latest, now_ms, horizon)
+            replica.replace_prefix(count, kept)
+            if replica is log and self.world.trace.full:
+                self._trace_removed(partition, removed, "compacted")
+        partition.cleaned_to = clean_point
 
     def _trace_removed(self, partition: Partition, removed: list[Slice], reason: str) -> None:
         trace = self.world.trace
@@ -1276,6 +1349,51 @@ def _segments(log: PartitionLog, segment_bytes: int) -> list[tuple[int, int, flo
     if batches:
         out.append((first, size, newest, log.end_offset))
     return out
+
+
+def _compact(
+    log: PartitionLog,
+    clean_point: int,
+    latest: dict[bytes | None, int],
+    now_ms: float,
+    horizon: float,
+) -> tuple[int, list[RecordBatch], list[Slice]]:
+    """The log cleaner's rewrite of ``log``'s batches below ``clean_point``: how many
+    batches it replaces, the batches that replace them, and the records removed."""
+    count = 0
+    kept: list[RecordBatch] = []
+    removed: list[Slice] = []
+    for batch in log.batches:
+        if batch.base_offset >= clean_point:
+            break
+        count += 1
+        if batch.control or batch.transactional:
+            kept.append(batch)
+            continue
+        expired = 0 <= batch.delete_horizon <= now_ms
+        base = batch.base_offset
+        keep = []
+        tombstones = False
+        for i, (key, value) in enumerate(zip(batch.keys, batch.values, strict=True)):
+            if latest.get(key, -1) != base + i or (value is None and expired):
+                removed.append((batch, i, i + 1))
+            else:
+                keep.append(i)
+                tombstones = tombstones or value is None
+        if len(keep) == len(batch.values) and not (tombstones and batch.delete_horizon < 0):
+            kept.append(batch)
+            continue
+        start = 0
+        while start < len(keep):
+            end = start
+            while end + 1 < len(keep) and keep[end + 1] == keep[end] + 1:
+                end += 1
+            piece = batch.part(keep[start], keep[end] + 1)
+            if tombstones and piece.delete_horizon < 0:
+                piece.delete_horizon = horizon
+            kept.append(piece)
+            start = end + 1
+    return count, kept, removed
 
 
 def _deletable(

@@ -28,6 +28,7 @@ class RecordBatch:
         "base_offset",
         "base_sequence",
         "control",
+        "delete_horizon",
         "epoch",
         "headers",
         "ids",
@@ -69,6 +70,9 @@ class RecordBatch:
         self.base_offset = -1
         self.epoch = -1
         self.append_time = 0.0
+        # KIP-534: when the log cleaner first kept this batch's tombstones, the time (ms)
+        # after which the next cleaning removes them (-1: not yet cleaned)
+        self.delete_horizon = -1.0
 
     def __len__(self) -> int:
         return len(self.values)
@@ -101,7 +105,20 @@ class RecordBatch:
         other.base_offset = self.base_offset
         other.epoch = self.epoch
         other.append_time = self.append_time
+        other.delete_horizon = self.delete_horizon
         return other
+
+    def part(self, i: int, j: int) -> RecordBatch:
+        """Records ``i:j`` as a batch of their own (offsets kept)."""
+        cut = self.copy()
+        cut.keys, cut.values = self.keys[i:j], self.values[i:j]
+        cut.timestamps = self.timestamps[i:j]
+        cut.headers = None if self.headers is None else self.headers[i:j]
+        cut.ids = None if self.ids is None else self.ids[i:j]
+        cut.base_offset = self.base_offset + i
+        if len(self.values):
+            cut.size = self.size * (j - i) // len(self.values)
+        return cut
 
     def __repr__(self) -> str:
         kind = f" control={self.control}" if self.control else ""
@@ -165,8 +182,9 @@ class PartitionLog:
         return base
 
     def append_copy(self, batch: RecordBatch) -> None:
-        """Write a leader's batch as is (a follower replicating it)."""
-        if batch.base_offset != self.end_offset:
+        """Write a leader's batch as is (a follower replicating it; after compaction there
+        may be a gap of removed offsets before it)."""
+        if batch.base_offset < self.end_offset:
             raise ValueError(
                 f"replica log at {self.end_offset} cannot take a batch at {batch.base_offset}"
             )
@@ -223,13 +241,8 @@ class PartitionLog:
             batch = self.batches[-1]
             keep = offset - batch.base_offset
             removed.append((batch, keep, len(batch.values)))
-            cut = batch.copy()
-            cut.keys = batch.keys[:keep]
-            cut.values = batch.values[:keep]
-            cut.timestamps = batch.timestamps[:keep]
-            cut.headers = None if batch.headers is None else batch.headers[:keep]
-            cut.ids = None if batch.ids is None else batch.ids[:keep]
-            self.batches[-1] = cut
+            cut = self.batches[-1] = batch.part(0, keep)
+            self.bytes -= batch.size - cut.size
         removed.reverse()
         self.end_offset = offset
         self.start_offset = min(self.start_offset, offset)
@@ -250,6 +263,12 @@ class PartitionLog:
         if not batches:
             self.start_offset = max(self.start_offset, min(offset, self.end_offset))
         return removed
+
+    def replace_prefix(self, count: int, batches: list[RecordBatch]) -> None:
+        """Put ``batches`` (the log cleaner's output) in place of the first ``count``."""
+        self.batches[:count] = batches
+        self._bases = [batch.base_offset for batch in self.batches]
+        self.bytes = sum(batch.size for batch in self.batches)
 
     def end_offset_for_epoch(self, epoch: int) -> int:
         """Kafka's OffsetsForLeaderEpoch: the end offset of the largest epoch <= ``epoch``.
@@ -275,7 +294,12 @@ class PartitionLog:
         """The batch and index of the record at ``offset``."""
         if offset < self.start_offset or offset >= self.end_offset:
             return None
-        batch = self.batches[self._index(offset)]
+        index = self._index(offset)
+        if index < 0:
+            return None
+        batch = self.batches[index]
+        if offset >= batch.next_offset:
+            return None  # removed by compaction
         return batch, offset - batch.base_offset
 
     def ids_from(self, offset: int) -> list[tuple[int, str]]:
