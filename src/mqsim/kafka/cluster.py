@@ -16,8 +16,11 @@ The controller is the live broker with the lowest id; it learns of a broker cras
 ``broker.session.timeout.ms`` (KRaft's broker heartbeat lease). Group state and
 committed offsets live in :class:`~mqsim.kafka.group.GroupCoordinator` (Kafka keeps them
 in the replicated ``__consumer_offsets`` topic; mqsim keeps them safe from broker
-crashes, as replication would). Logs survive a broker crash (they are on disk; mqsim does
-not model unflushed page cache).
+crashes, as replication would); so does transaction state
+(:class:`~mqsim.kafka.txn.TransactionCoordinator`). Logs survive a broker crash (they are on
+disk; mqsim does not model unflushed page cache). Retention (``retention.ms``,
+``retention.bytes``) deletes whole segments (``segment.bytes``) at each retention check;
+the log cleaner compacts ``cleanup.policy=compact`` topics (see :meth:`clean_logs`).
 """
 
 from __future__ import annotations

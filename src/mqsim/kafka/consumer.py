@@ -12,11 +12,18 @@ needed) and ``close()`` commits them too. Group membership runs in the backgroun
 JoinGroup/SyncGroup, a heartbeat every ``heartbeat.interval.ms``; when the group
 rebalances, the application's ``on_revoke``/``on_assign``/``on_lost`` run *inside
 poll()*, and an eager member rejoins only after its revoke callback has run. A member that
-does not call poll() for ``max.poll.interval.ms`` leaves the group and its next poll
-returns ``_MAX_POLL_EXCEEDED``.
+does not call poll() for ``max.poll.interval.ms`` leaves the group, its next poll
+returns ``_MAX_POLL_EXCEEDED`` (before any record prefetched for the lost partitions) and
+its commits fail with ``UNKNOWN_MEMBER_ID`` until it rejoined. With
+``isolation.level=read_committed`` (librdkafka's default) fetches stop at the last stable
+offset and records of aborted transactions are skipped; transaction markers take offsets
+but are never returned. Metadata is refreshed every
+``topic.metadata.refresh.interval.ms``: a subscribed topic that grew makes the member
+rejoin, so the group rebalances over the new partitions.
 
 mqsim: one fetch request per partition (librdkafka batches partitions per broker); the
-local queue holds batch slices, not records.
+local queue holds batch slices, not records; the aborted-transaction list is read from the
+partition rather than carried in the fetch response.
 """
 
 from __future__ import annotations

@@ -17,7 +17,15 @@ refreshed every ``topic.metadata.refresh.interval.ms`` (new partitions are used 
 on); a permanent metadata error (``TOPIC_EXCEPTION`` for an invalid name) fails the queued
 records at once and makes later ``produce()`` calls raise it.
 
-mqsim: InitProducerId is immediate (no request); a produce request carries one batch.
+A ``transactional.id`` makes the producer transactional: ``init_transactions`` gets the
+producer id and epoch from the transaction coordinator (see :mod:`mqsim.kafka.txn`),
+records belong to the transaction begun last, ``commit_transaction`` flushes then commits,
+``abort_transaction`` purges what is queued (``_PURGE_QUEUE``) then aborts; calls in the
+wrong state fail with ``_STATE`` ("Operation not valid in state ..."), and a producer fenced
+by a newer instance fails for good with ``_FENCED``.
+
+mqsim: InitProducerId of a non-transactional idempotent producer is immediate (no
+request); a produce request carries one batch.
 """
 
 from __future__ import annotations
