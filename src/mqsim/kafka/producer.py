@@ -388,6 +388,89 @@ class ProducerClient(ClientBase):
             size,
         )
 
+    def binding_produce(self, fallback: Callable[..., None]) -> Callable[..., None]:
+        """``produce()`` with confluent-kafka's arguments, for a facade to expose as is.
+
+        Handles the common shape (bytes or str value and key, default timestamp, no
+        headers, no callback or a callable ``on_delivery``, trace not full, a batch open for
+        the partition) in one Python frame, encoding ``str`` as UTF-8 as the binding does;
+        every other call goes to ``fallback`` unchanged, which validates and converts.
+        """
+        client = self
+        trace = self._trace
+        env = self._env
+        crc32 = _crc32
+        crc_keys = self._crc_keys
+        max_message, max_queued = self.max_message, self.max_queued
+        batch_records, batch_bytes = self.batch_records, self.batch_bytes
+
+        def produce(
+            topic: str,
+            value: Any = None,
+            key: Any = None,
+            partition: int = -1,
+            on_delivery: Any = None,
+            timestamp: int = 0,
+            headers: Any = None,
+            *,
+            callback: Any = None,
+        ) -> None:
+            if (
+                topic is client._last_topic
+                and headers is None
+                and callback is None
+                and timestamp == 0
+                and not trace.full
+                and (on_delivery is None or callable(on_delivery))
+            ):
+                kind = key.__class__
+                if kind is str:
+                    key = key.encode()
+                    kind = bytes
+                kind_value = value.__class__
+                if kind_value is str:
+                    value = value.encode()
+                    kind_value = bytes
+                if (kind is bytes or key is None) and (kind_value is bytes or value is None):
+                    opened = client._last_open
+                    if partition < 0:
+                        batch = opened[crc32(key) % len(opened)] if key and crc_keys else None
+                    elif partition.__class__ is int:
+                        batch = opened[partition] if partition < len(opened) else None
+                    else:
+                        batch = None
+                    if batch is not None:
+                        size = (0 if value is None else len(value)) + (
+                            0 if key is None else len(key)
+                        )
+                        outstanding = client.outstanding
+                        if size <= max_message and outstanding < max_queued:
+                            now = env._now  # simpy's clock, without the property call
+                            if now != client._stamp_at:
+                                client._stamp_at = now
+                                client._stamp = int(now * 1000)
+                            client.outstanding = outstanding + 1
+                            values = batch.values
+                            batch.keys.append(key)
+                            values.append(value)
+                            batch.stamps.append(client._stamp)
+                            if batch.headers is not None:
+                                batch.headers.append(None)
+                            if batch.callbacks is not None:
+                                batch.callbacks.append(on_delivery)
+                            elif on_delivery is not None:
+                                batch.callbacks = [None] * (len(values) - 1)
+                                batch.callbacks.append(on_delivery)
+                            batch.size += size + 70
+                            if len(values) >= batch_records or batch.size >= batch_bytes:
+                                client._seal(batch)
+                            return
+            fallback(
+                topic, value, key, partition, on_delivery, timestamp, headers, callback=callback
+            )
+
+        return produce
+
     def _append(
         self,
         topic: str,

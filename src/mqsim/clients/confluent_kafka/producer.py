@@ -47,6 +47,9 @@ class Producer:
         self._client = ProducerClient(cluster, config)
         self._client.default_callback = config.callbacks.get("on_delivery")
         self._produce = self._client.produce
+        # the common calls take the model's one-frame path; the rest come back to the
+        # method below (an instance attribute wins over the class's method)
+        self.produce = self._client.binding_produce(Producer.produce.__get__(self))  # type: ignore[method-assign]
 
     @property
     def client(self) -> ProducerClient:
