@@ -117,7 +117,7 @@ LAB = register(
             "fault.crash",
             "fault.restart",
             "kafka.leader",
-            "kafka.isr",
+            "msg.confirm",
             "msg.drop",
         ),
         horizon="90s",

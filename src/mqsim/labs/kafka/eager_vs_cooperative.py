@@ -130,7 +130,7 @@ LAB = register(
             "partitions are revoked, in a first rebalance; a second one assigns them."
         ),
         anomalies=("needless_stops", "stopped_ms"),
-        story=("node.add", "kafka.rebalance", "kafka.assign", "kafka.revoke"),
+        story=("kafka.rebalance", "kafka.assign", "kafka.revoke"),
         horizon="40s",
         measure=_measure,
     )
