@@ -60,6 +60,8 @@ class Channel:
         self.consumer_unacked = 0
         self.confirm = False
         self.publish_seq = 0
+        #: Verdicts (acks, nacks) of a batch of publishes being handled, sent after it.
+        self._verdicts: tuple[list[int], list[int]] | None = None
         self.transactional = False
         self._tx_publishes: list[tuple[str, Message, bool, int]] = []
         self._tx_settles: list[tuple[str, int, bool, bool]] = []
@@ -669,8 +671,18 @@ class Channel:
         broker = self.broker
         queue = broker.queues.get(msgs[0].routing_key) if not exchange else None
         if not simple or queue is None or not queue._plain:
-            for msg in msgs:
-                self.basic_publish(exchange, msg, False)
+            if not self.confirm:
+                for msg in msgs:
+                    self.basic_publish(exchange, msg, False)
+                return
+            self._verdicts = ([], [])
+            try:
+                for msg in msgs:
+                    self.basic_publish(exchange, msg, False)
+            finally:
+                acks, nacks = self._verdicts
+                self._verdicts = None
+                self._send_confirms(acks, nacks)
             return
         trace = broker.trace
         if trace.full:
@@ -762,8 +774,37 @@ class Channel:
                     text="NO_ROUTE",
                 )
             self.connection.push_return(self.number, codes.NO_ROUTE, "NO_ROUTE", msg)
-        if seq:
-            self.connection.push_confirm(self.number, seq, False, not rejected)
+        if not seq:
+            return
+        if self._verdicts is not None:
+            self._verdicts[0 if not rejected else 1].append(seq)
+        elif rejected:
+            self._send_confirms([], [seq])
+        else:
+            self.connection.push_confirm(self.number, seq, False, True)
+
+    def _send_confirms(self, acks: list[int], nacks: list[int]) -> None:
+        """Send the verdicts on publishes handled together, as RabbitMQ's channel does:
+        one ack alone goes as such; otherwise every tag below the first nack goes as one
+        ``multiple`` ack of the highest, the rest one by one; nacks likewise below the
+        first ack. mqsim decides each publish as it arrives, so no earlier publish is
+        still waiting for its verdict (which would lower the cut-off)."""
+        if len(acks) == 1:
+            self.connection.push_confirm(self.number, acks[0], False, True)
+        elif acks:
+            self._coalesce(acks, nacks, True)
+        if nacks:
+            self._coalesce(nacks, acks, False)
+
+    def _coalesce(self, tags: list[int], others: list[int], ack: bool) -> None:
+        ordered = sorted(set(tags))
+        cutoff = min([ordered[-1] + 1, *others])
+        below = [tag for tag in ordered if tag < cutoff]
+        push = self.connection.push_confirm
+        if below:
+            push(self.number, below[-1], True, ack)
+        for tag in ordered[len(below) :]:
+            push(self.number, tag, False, ack)
 
     # -- transactions ----------------------------------------------------------------------
 

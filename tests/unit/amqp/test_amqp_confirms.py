@@ -1,0 +1,112 @@
+"""Publisher confirms for a batch of publishes: RabbitMQ coalesces the acks of
+publishes handled together into one ``multiple=True`` ack where no nack lies below."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mqsim import World
+from mqsim.amqp import Broker, ClientChannel, ClientConnection
+
+BROKER = "localhost:5672"
+
+
+def confirming(max_length: int | None = None) -> tuple[World, ClientConnection, ClientChannel]:
+    """A client in confirm mode with a queue ``q`` (x-overflow reject-publish when limited)."""
+    world = World(seed=0, until="1h")
+    Broker(world, BROKER)
+    conn = ClientConnection(world, BROKER, "app")
+    world.block(conn.open())
+    channel, opened = conn.channel(1)
+    world.block(opened)
+    args: dict[str, Any] = {}
+    if max_length is not None:
+        args = {"x-max-length": max_length, "x-overflow": "reject-publish"}
+    for method, call_args in (
+        ("queue_declare", ("q", False, False, False, False, args)),
+        ("confirm_select", ()),
+    ):
+        world.block(channel.call(method, *call_args))
+    channel.confirm = True
+    return world, conn, channel
+
+
+def frames(conn: ClientConnection) -> list[tuple[Any, ...]]:
+    found = [f[2:] if f[0] == "confirm" else (f[0],) for f in conn.inbox]
+    conn.inbox.clear()
+    return found
+
+
+def test_a_batch_of_routed_publishes_gets_one_multiple_ack() -> None:
+    """Five publishes handled together: one basic.ack(5, multiple=True); the client
+    settles all five."""
+    _world, conn, channel = confirming()
+    channel.publish_many("", "q", [b"m"] * 5)
+    assert frames(conn) == [(5, True, True)]
+    assert channel.confirms == {1: True, 2: True, 3: True, 4: True, 5: True}
+    assert channel.unconfirmed == {}
+
+
+def test_acks_below_the_first_nack_are_coalesced_and_nacks_go_one_by_one() -> None:
+    """x-max-length 3 with reject-publish, five publishes: ack 3 (multiple), nack 4,
+    nack 5, the frames RabbitMQ 3.10 sent in the recorded case max_length_reject_publish."""
+    _world, conn, channel = confirming(max_length=3)
+    channel.publish_many("", "q", [b"m"] * 5)
+    assert frames(conn) == [(3, True, True), (4, False, False), (5, False, False)]
+    assert channel.confirms == {1: True, 2: True, 3: True, 4: False, 5: False}
+
+
+def test_single_publishes_are_confirmed_one_by_one() -> None:
+    """One publish at a time: a lone ack is sent with multiple=False; a lone nack goes
+    through the coalescing rule, which RabbitMQ sends with multiple=True."""
+    _world, conn, channel = confirming(max_length=1)
+    channel.publish("", "q", b"kept")
+    channel.publish("", "q", b"refused")
+    assert frames(conn) == [(1, False, True), (2, True, False)]
+    assert channel.confirms == {1: True, 2: False}
+
+
+def test_unroutable_publishes_are_acked_after_their_returns() -> None:
+    """A mandatory unroutable publish is returned, then acked (the return first, as
+    RabbitMQ does); unroutable publishes of a batch are acked together."""
+    world, conn, channel = confirming()
+    for body in (b"a", b"b"):
+        channel.publish("", "nowhere", body, mandatory=True)
+    assert frames(conn) == [("return",), (1, False, True), ("return",), (2, False, True)]
+    channel.publish_many("", "nowhere", [b"c", b"d"])
+    assert frames(conn) == [(4, True, True)]
+    assert world.list_queues(BROKER)["q"]["messages_ready"] == 0
+
+
+@settings(max_examples=40)
+@given(
+    st.integers(min_value=0, max_value=4),
+    st.lists(
+        st.tuples(st.integers(min_value=1, max_value=6), st.integers(min_value=0, max_value=3)),
+        min_size=1,
+        max_size=5,
+    ),
+)
+def test_coalesced_confirms_settle_each_publish_as_single_confirms_would(
+    max_length: int, rounds: list[tuple[int, int]]
+) -> None:
+    """Whatever the mix of acks and nacks, batches leave the client with the verdict one
+    publish at a time would give, for every publish."""
+
+    def verdicts(batched: bool) -> dict[int, bool]:
+        world, _conn, channel = confirming(max_length=max_length or None)
+        for size, taken in rounds:
+            if batched:
+                channel.publish_many("", "q", [b"m"] * size)
+            else:
+                for _ in range(size):
+                    channel.publish("", "q", b"m")
+            for _ in range(taken):
+                world.block(channel.call("basic_get", "q", True))
+        assert channel.unconfirmed == {}
+        return channel.confirms
+
+    assert verdicts(batched=True) == verdicts(batched=False)
