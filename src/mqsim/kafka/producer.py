@@ -88,9 +88,10 @@ class ProducerBatch:
         "keys",
         "maybe_stored",
         "partition",
+        "runs",
         "sealed",
         "size",
-        "stamps",
+        "stamp_at",
         "topic",
         "transactional",
         "values",
@@ -101,7 +102,10 @@ class ProducerBatch:
         self.partition = partition
         self.keys: list[bytes | None] = []
         self.values: list[bytes | None] = []
-        self.stamps: list[int] = []
+        # timestamps as runs: (index of the first record, timestamp ms); a new run starts
+        # when the timestamp changes (produce() calls between two steps share the clock)
+        self.runs: list[tuple[int, int]] = []
+        self.stamp_at = -1.0  # the clock of the last run made from the default timestamp
         self.headers: list[Headers | None] | None = None
         self.ids: list[str] | None = None
         self.size = 0
@@ -127,13 +131,27 @@ class ProducerBatch:
             found = self._records = RecordBatch(
                 tuple(self.keys),
                 tuple(self.values),
-                tuple(self.stamps),
+                self.stamps(),
                 headers=None if headers is None else tuple(headers),
                 ids=None if ids is None else tuple(ids),
                 size=self.size,
                 transactional=self.transactional,
             )
         return found
+
+    def mark(self, now: float) -> None:
+        """The records from the next one on are stamped ``now`` (create time, ms)."""
+        self.runs.append((len(self.values), int(now * 1000)))
+        self.stamp_at = now
+
+    def stamps(self) -> tuple[int, ...]:
+        """Every record's timestamp."""
+        runs = self.runs
+        out: list[int] = []
+        for k, (start, stamp) in enumerate(runs):
+            end = runs[k + 1][0] if k + 1 < len(runs) else len(self.values)
+            out += [stamp] * (end - start)
+        return tuple(out)
 
     def __repr__(self) -> str:
         return f"<ProducerBatch {self.topic}/{self.partition} records={len(self.values)}>"
@@ -250,8 +268,6 @@ class ProducerClient(ClientBase):
         self._env = self.world.env
         self._counts: dict[str, int] = {}
         self._crc_keys = self.partitioner in ("consistent_random", "consistent")
-        self._stamp_at = -1.0
-        self._stamp = 0
         self.metadata_interval = config["topic.metadata.refresh.interval.ms"] / 1000
         self._metadata_timer_on = False
         self.allow_auto_create: bool = (
@@ -307,15 +323,15 @@ class ProducerClient(ClientBase):
                     if size <= self.max_message and self.outstanding < self.max_queued:
                         if timestamp <= 0:
                             now = self._env._now  # simpy's clock, without the property call
-                            if now != self._stamp_at:
-                                self._stamp_at = now
-                                self._stamp = int(now * 1000)
-                            timestamp = self._stamp
+                            if now != batch.stamp_at:
+                                batch.mark(now)
+                        else:
+                            batch.runs.append((len(batch.values), timestamp))
+                            batch.stamp_at = -1.0
                         self.outstanding += 1
                         values = batch.values
                         batch.keys.append(key)
                         values.append(value)
-                        batch.stamps.append(timestamp)
                         if batch.headers is not None:
                             batch.headers.append(None)
                         if batch.callbacks is not None:
@@ -446,14 +462,12 @@ class ProducerClient(ClientBase):
                         outstanding = client.outstanding
                         if size <= max_message and outstanding < max_queued:
                             now = env._now  # simpy's clock, without the property call
-                            if now != client._stamp_at:
-                                client._stamp_at = now
-                                client._stamp = int(now * 1000)
+                            if now != batch.stamp_at:
+                                batch.mark(now)
                             client.outstanding = outstanding + 1
                             values = batch.values
                             batch.keys.append(key)
                             values.append(value)
-                            batch.stamps.append(client._stamp)
                             if batch.headers is not None:
                                 batch.headers.append(None)
                             if batch.callbacks is not None:
@@ -527,7 +541,10 @@ class ProducerClient(ClientBase):
             batch.headers = [None] * len(batch.values)
         batch.keys.append(key)
         batch.values.append(value)
-        batch.stamps.append(timestamp)
+        runs = batch.runs
+        if not runs or runs[-1][1] != timestamp:
+            runs.append((len(batch.values) - 1, timestamp))
+        batch.stamp_at = -1.0
         if batch.headers is not None:
             batch.headers.append(headers or None)
         if mid is not None:
