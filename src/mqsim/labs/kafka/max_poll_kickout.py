@@ -88,10 +88,10 @@ LAB = register(
             "reports 'Application maximum poll interval (300000ms) exceeded' at the next "
             "poll. The group rebalances, and the other instance takes over the partition at "
             "the last committed offset, before the slow job, and starts the year-end report "
-            "again; then it is kicked out in turn, and the first instance, back in the "
-            "group, gets the job once more. Every round redoes the slow job and the jobs "
-            "after it: duplicated work, a rebalance every few minutes and no progress on "
-            "that partition. With enough max.poll.interval.ms the job runs once."
+            "again. The job is just as slow there, so that instance is kicked out in turn "
+            "5 minutes later, and so on: every round redoes the slow job, the group "
+            "rebalances every few minutes and the partition makes no progress. With enough "
+            "max.poll.interval.ms the job runs once."
         ),
         look_at=(
             "At t=306 s, 300 s after reporting-1's last poll, the group rebalances without "

@@ -106,10 +106,11 @@ LAB = register(
             "(idempotent processing, or a processed-ids table)."
         ),
         look_at=(
-            "fulfilment-2 starting; kafka.revoke at fulfilment-1 with no kafka.commit before "
-            "it; after the new assignment both instances start again at offset 0, and "
-            "app.processed shows the same orders twice (duplicated). With the fix a "
-            "kafka.commit comes right before the revoke and the new owners start after it."
+            "fulfilment-2 starting; kafka.revoke at fulfilment-1 with no kafka.commit right "
+            "before it; after the new assignment both instances start again at the last "
+            "committed offsets, and the orders processed since are processed again "
+            "(duplicated: the checker lists them). With the fix a kafka.commit comes with "
+            "the revoke and the new owners start after the last processed order."
         ),
         anomalies=("duplicated",),
         story=(
