@@ -287,7 +287,8 @@ class Consumer:
         world.block(event, None)
         problem, results = box[0]
         if problem is not None:
-            raise KafkaException(from_model(problem))
+            # confluent-kafka: "Commit failed: <librdkafka's text for the code>"
+            raise KafkaException(KafkaError(problem.code, f"Commit failed: {problem.text}"))
         return _tps(results)
 
     def store_offsets(
