@@ -12,6 +12,7 @@ from mqsim.cli import main
 from mqsim.clients.default import new_default_world, using
 from mqsim.confluent_kafka import Producer
 from mqsim.confluent_kafka.admin import AdminClient, NewTopic
+from mqsim.kafka import KafkaCluster
 from mqsim.labs import Lab, LabResult, all_labs, get_lab, run_lab
 from mqsim.labs.kafka._common import PROCESSED
 from mqsim.labs.kafka.hot_key_lag import LAG_LIMIT, peak_lags
@@ -385,3 +386,35 @@ def test_topic_configs_given_as_strings_work() -> None:
             world.advance(2)
         world.advance(400)
     assert world.trace.select("msg.drop", where=lambda r: r.get("reason") == "retention")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="model: with no leader for a partition, the producer asks for metadata again at "
+    "once, and again, without a backoff (librdkafka waits retry.backoff.ms / "
+    "topic.metadata.refresh.fast.interval.ms): simulated time stops (the consumer's offset "
+    "reset loops the same way), so unclean-election-loss cannot write orders during the outage",
+)
+def test_orders_written_while_the_partition_has_no_leader_wait_for_it() -> None:
+    """unclean-election-loss with the fix, as it should run: orders keep coming while the
+    partition has no leader; the producer retries with a backoff until the old leader is
+    back, and time goes on meanwhile."""
+    world = new_default_world(0, until="5m")
+    cluster = KafkaCluster(world, brokers=2)
+    cluster.create_topic("orders", 1, 2)
+    with using(world):
+        producer = Producer({"bootstrap.servers": "kafka-1:9092,kafka-2:9092", "acks": "all"})
+        world.crash("kafka-2:9092")
+        world.advance(12)
+        world.crash("kafka-1:9092")
+        world.advance(12)
+        world.restart("kafka-2:9092")
+        world.advance(12)
+        assert cluster.partition("orders", 0).leader == -1
+        producer.produce("orders", value="order during the outage")
+        target = world.now + 5.0
+        for _ in range(20_000):  # bounded: a livelock must fail, not hang
+            if world.env.peek() > target:
+                break
+            world.env.step()
+        assert world.env.peek() > target
