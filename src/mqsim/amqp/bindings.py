@@ -93,3 +93,14 @@ def route(
                 seen.add(alternate)
                 todo.append(exchanges[alternate])
     return list(queues)
+
+
+def cc_keys(routing_key: str, headers: Mapping[str, Any] | None) -> list[str]:
+    """The routing keys of a message: its own, then those of its ``CC`` and ``BCC``
+    headers (RabbitMQ's sender-selected distribution)."""
+    keys = [routing_key]
+    for name in ("CC", "BCC"):
+        extra = (headers or {}).get(name)
+        if isinstance(extra, list):
+            keys.extend(k for k in extra if isinstance(k, str))
+    return keys

@@ -12,7 +12,6 @@ messages in durable queues survive (unacked ones come back redelivered). Each lo
 
 from __future__ import annotations
 
-import datetime
 import string
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -23,9 +22,11 @@ from mqsim.amqp.arguments import (
     queue_equivalence_error,
     validate_queue_arguments,
 )
-from mqsim.amqp.bindings import Topology, route
-from mqsim.amqp.channel import REPLY_TO, Channel
+from mqsim.amqp.bindings import Topology, cc_keys, route
+from mqsim.amqp.channel import Channel
 from mqsim.amqp.connection import ClientSink, Connection
+from mqsim.amqp.deadletter import dead_letter
+from mqsim.amqp.deliveries import REPLY_TO
 from mqsim.amqp.errors import AMQPError, access_refused, locked, not_found, precondition
 from mqsim.amqp.exchange import BUILTIN, EXCHANGE_TYPES, Binding, Exchange
 from mqsim.amqp.matching import x_match_error
@@ -37,12 +38,6 @@ if TYPE_CHECKING:
     from mqsim.sim import Timer, World
 
 TOKEN_ALPHABET = string.ascii_letters + string.digits + "-_"
-DROP_REASONS = {
-    "expired": "expired",
-    "maxlen": "maxlen",
-    "rejected": "rejected",
-    "delivery_limit": "delivery-limit",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -413,7 +408,7 @@ class Broker:
         headers = msg.properties.headers
         keys = [msg.routing_key]
         if headers and ("CC" in headers or "BCC" in headers):
-            keys = _with_cc(msg.routing_key, headers)
+            keys = cc_keys(msg.routing_key, headers)
             if "BCC" in headers:
                 kept = {k: v for k, v in headers.items() if k != "BCC"}
                 msg.properties = msg.properties.replace(headers=kept)
@@ -443,10 +438,10 @@ class Broker:
             queue = queues[name]
             if not queue.enqueue(msg):
                 rejected = True
-                self._refuse(queue, msg)
+                self.refuse(queue, msg)
         return True, rejected
 
-    def _refuse(self, queue: Queue, msg: Message) -> None:
+    def refuse(self, queue: Queue, msg: Message) -> None:
         """``x-overflow`` refused a copy for a full queue (the publisher gets a nack in
         confirm mode); ``reject-publish-dlx`` also dead-letters it with reason ``maxlen``.
         The copy was never stored: its drop names ``to`` when it was dead-lettered."""
@@ -473,74 +468,8 @@ class Broker:
             self.trace.emit("msg.drop", self.name)
 
     def dead_letter(self, queue: Queue, entry: Entry, reason: str, *, stored: bool = True) -> None:
-        """Dead-letter ``entry`` from ``queue`` (reason ``rejected``, ``expired``,
-        ``maxlen`` or ``delivery_limit``), or drop it when the queue has no (existing)
-        dead-letter exchange. Cycles made only of automatic dead-lettering are dropped."""
-        dlx_name = queue.dlx
-        exchange = None if dlx_name is None else self.exchanges.get(dlx_name)
-        if exchange is None:
-            if stored:
-                self.drop(queue, entry, DROP_REASONS[reason])
-            return
-        msg = entry.msg
-        props = msg.properties
-        headers = dict(props.headers or {})
-        keys = _with_cc(msg.routing_key, headers)
-        deaths = [dict(d) for d in headers.get("x-death") or [] if isinstance(d, dict)]
-        index = next(
-            (
-                i
-                for i, d in enumerate(deaths)
-                if d.get("queue") == queue.name and d.get("reason") == reason
-            ),
-            None,
-        )
-        if index is not None:
-            death = deaths.pop(index)
-            death["count"] = int(death.get("count", 0)) + 1
-        else:
-            death = {
-                "count": 1,
-                "reason": reason,
-                "queue": queue.name,
-                "time": datetime.datetime.fromtimestamp(int(self.world.now), datetime.timezone.utc),
-                "exchange": msg.exchange,
-                "routing-keys": keys,
-            }
-            if props.expiration is not None:
-                death["original-expiration"] = props.expiration
-        deaths.insert(0, death)
-        headers["x-death"] = deaths
-        headers.setdefault("x-first-death-exchange", msg.exchange)
-        headers.setdefault("x-first-death-queue", queue.name)
-        headers.setdefault("x-first-death-reason", reason)
-        if queue.dlrk is not None:
-            headers.pop("CC", None)
-            headers.pop("BCC", None)
-        new_key = queue.dlrk if queue.dlrk is not None else msg.routing_key
-        route_keys = [queue.dlrk] if queue.dlrk is not None else keys
-        dead = Message(
-            msg.id,
-            exchange.name,
-            new_key,
-            msg.body,
-            props.replace(headers=headers, expiration=None),
-        )
-        if exchange.name:
-            names = route(self.exchanges, exchange, route_keys, headers)
-        else:
-            names = list(dict.fromkeys(k for k in route_keys if k in self.queues))
-        if stored:
-            self.drop(queue, entry, "dead-lettered", to=exchange.name)
-        for name in names:
-            target = self.queues[name]
-            if reason != "rejected" and _is_cycle(name, deaths):
-                self.drop(target, entry, "cycle")
-                continue
-            if not target.enqueue(dead):
-                self._refuse(target, dead)
-        if not names and self.trace.full:
-            self.trace.emit("msg.drop", self.name, msg.id, where=None, reason="unroutable")
+        """Dead-letter ``entry`` from ``queue`` (see :mod:`mqsim.amqp.deadletter`)."""
+        dead_letter(self, queue, entry, reason, stored=stored)
 
     # -- faults --------------------------------------------------------------------------
 
@@ -593,21 +522,3 @@ class Broker:
 def _positive(name: str, value: float) -> None:
     if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
         raise InvalidArgument(f"{name}: expected a number of seconds > 0, got {value!r}")
-
-
-def _with_cc(routing_key: str, headers: dict[str, Any]) -> list[str]:
-    keys = [routing_key]
-    for name in ("CC", "BCC"):
-        extra = headers.get(name)
-        if isinstance(extra, list):
-            keys.extend(k for k in extra if isinstance(k, str))
-    return keys
-
-
-def _is_cycle(queue: str, deaths: list[dict[str, Any]]) -> bool:
-    """RabbitMQ's rule: the message already died in ``queue`` and nothing on the way was
-    a rejection by a client."""
-    for index, death in enumerate(deaths):
-        if death.get("queue") == queue:
-            return all(d.get("reason") != "rejected" for d in deaths[: index + 1])
-    return False

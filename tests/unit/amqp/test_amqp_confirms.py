@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from mqsim import World
 from mqsim.amqp import Broker, ClientChannel, ClientConnection
+from mqsim.amqp.confirms import coalesce_confirms
 
 BROKER = "localhost:5672"
 
@@ -110,3 +111,31 @@ def test_coalesced_confirms_settle_each_publish_as_single_confirms_would(
         return channel.confirms
 
     assert verdicts(batched=True) == verdicts(batched=False)
+
+
+def test_the_coalescing_rule_reproduces_recorded_frames() -> None:
+    """RabbitMQ's frames from the recorded cases: acks 1-4 while 5 still waits -> one
+    multiple ack of 4; acks 1-3 with nacks 4, 5 -> ack 3 (multiple), nack 4, nack 5."""
+    assert coalesce_confirms([1, 2, 3, 4], [], waiting=5) == [(4, True, True)]
+    assert coalesce_confirms([3, 1, 2], [5, 4]) == [
+        (3, True, True),
+        (4, False, False),
+        (5, False, False),
+    ]
+    assert coalesce_confirms([6], []) == [(6, False, True)]
+    assert coalesce_confirms([], [2]) == [(2, True, False)]
+
+
+@given(st.lists(st.booleans(), min_size=1, max_size=12))
+def test_expanded_frames_give_each_publish_its_verdict(verdicts: list[bool]) -> None:
+    """A client settling each frame (multiple: every unsettled tag up to it) ends with
+    exactly the verdict of every publish of the round."""
+    acks = [tag for tag, ok in enumerate(verdicts, start=1) if ok]
+    nacks = [tag for tag, ok in enumerate(verdicts, start=1) if not ok]
+    settled: dict[int, bool] = {}
+    for tag, multiple, ack in coalesce_confirms(acks, nacks):
+        covered = [t for t in range(1, tag + 1) if t not in settled] if multiple else [tag]
+        for t in covered:
+            assert t not in settled
+            settled[t] = ack
+    assert settled == dict(enumerate(verdicts, start=1))
