@@ -14,6 +14,7 @@ import argparse
 import gc
 import resource
 import time
+from itertools import cycle, islice
 
 from mqsim import World
 from mqsim.clients.default import using
@@ -53,7 +54,7 @@ def run(records: int, trace: str) -> dict[str, float]:
                 "batch.num.messages": 10000,
             }
         )
-        keys = [str(i) for i in range(1000)]
+        cycled = cycle([str(i) for i in range(1000)])
         start = time.perf_counter()
         cpu_start = time.process_time()
         produce = producer.produce
@@ -62,8 +63,8 @@ def run(records: int, trace: str) -> dict[str, float]:
         sent = 0
         while sent < records:
             n = min(chunk, records - sent)
-            for i in range(n):
-                produce("bench", value, keys[i % 1000])
+            for key in islice(cycled, n):
+                produce("bench", value, key)
             sent += n
             producer.poll(0)
             for consumer in consumers:

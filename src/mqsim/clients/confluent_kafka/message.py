@@ -46,62 +46,52 @@ class Message(tuple):  # type: ignore[type-arg]
         leader_epoch: int | None = None,
     ) -> Message:
         kind, stamp = timestamp
-        return _new(
-            cls,
-            (
-                topic,
-                partition,
-                offset,
-                key,
-                value,
-                headers,
-                error,
-                kind,
-                stamp,
-                latency,
-                leader_epoch,
-            ),
-        )
+        context = (topic, partition, leader_epoch, latency, kind, error)
+        return _new(cls, (context, offset, key, value, headers, stamp))
+
+    # The tuple: (context, offset, key, value, headers, timestamp ms), where context is
+    # (topic, partition, leader epoch, latency, timestamp type, error), shared by every
+    # message of a fetched batch.
 
     def topic(self) -> str | None:
         """The topic."""
-        return _item(self, 0)  # type: ignore[no-any-return]
+        return _item(self, 0)[0]  # type: ignore[no-any-return]
 
     def partition(self) -> int | None:
         """The partition."""
-        return _item(self, 1)  # type: ignore[no-any-return]
+        return _item(self, 0)[1]  # type: ignore[no-any-return]
 
     def offset(self) -> int | None:
         """The offset."""
-        return _item(self, 2)  # type: ignore[no-any-return]
+        return _item(self, 1)  # type: ignore[no-any-return]
 
     def key(self) -> Any:
         """The key (bytes or None)."""
-        return _item(self, 3)
+        return _item(self, 2)
 
     def value(self) -> Any:
         """The value (bytes or None); for an error event, its text as bytes."""
-        return _item(self, 4)
+        return _item(self, 3)
 
     def headers(self) -> list[tuple[str, bytes | None]] | None:
         """The headers as a list of (key, value), or None."""
-        return _item(self, 5)  # type: ignore[no-any-return]
+        return _item(self, 4)  # type: ignore[no-any-return]
 
     def error(self) -> KafkaError | None:
         """The error, or None for a normal record."""
-        return _item(self, 6)  # type: ignore[no-any-return]
+        return _item(self, 0)[5]  # type: ignore[no-any-return]
 
     def timestamp(self) -> tuple[int, int]:
         """``(timestamp type, milliseconds)``."""
-        return (_item(self, 7), _item(self, 8))
+        return (_item(self, 0)[4], _item(self, 5))
 
     def latency(self) -> float | None:
         """Produce-to-delivery-report latency in seconds (delivery reports only)."""
-        return _item(self, 9)  # type: ignore[no-any-return]
+        return _item(self, 0)[3]  # type: ignore[no-any-return]
 
     def leader_epoch(self) -> int | None:
         """The leader epoch of the record, if known."""
-        return _item(self, 10)  # type: ignore[no-any-return]
+        return _item(self, 0)[2]  # type: ignore[no-any-return]
 
     def delivery_count(self) -> int | None:
         """Share-group delivery count (KIP-932): None for classic consumers."""
@@ -161,19 +151,19 @@ class _EditedMessage(Message):
     """A message after a setter: the edits live in the instance dict."""
 
     def topic(self) -> str | None:
-        return self.__dict__.get("_topic", _item(self, 0))  # type: ignore[no-any-return]
+        return self.__dict__.get("_topic", _item(self, 0)[0])  # type: ignore[no-any-return]
 
     def key(self) -> Any:
-        return self.__dict__.get("_key", _item(self, 3))
+        return self.__dict__.get("_key", _item(self, 2))
 
     def value(self) -> Any:
-        return self.__dict__.get("_value", _item(self, 4))
+        return self.__dict__.get("_value", _item(self, 3))
 
     def headers(self) -> list[tuple[str, bytes | None]] | None:
-        return self.__dict__.get("_headers", _item(self, 5))  # type: ignore[no-any-return]
+        return self.__dict__.get("_headers", _item(self, 4))  # type: ignore[no-any-return]
 
     def error(self) -> KafkaError | None:
-        return self.__dict__.get("_error", _item(self, 6))  # type: ignore[no-any-return]
+        return self.__dict__.get("_error", _item(self, 0)[5])  # type: ignore[no-any-return]
 
 
 _EditedMessage.__name__ = _EditedMessage.__qualname__ = "Message"
@@ -196,21 +186,17 @@ def messages(
     leader_epoch: int,
 ) -> Any:
     """Messages for parallel lists of records (an iterator; built without Python frames)."""
+    context = (topic, partition, leader_epoch, None, TIMESTAMP_CREATE_TIME, None)
     return map(
         _new,
         repeat(Message),
         zip(
-            repeat(topic),
-            repeat(partition),
+            repeat(context),
             count(first_offset),
             keys,
             values,
             repeat(None) if headers is None else headers,
-            repeat(None),
-            repeat(TIMESTAMP_CREATE_TIME),
             timestamps,
-            repeat(None),
-            repeat(leader_epoch),
         ),
     )
 
