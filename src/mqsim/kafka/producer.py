@@ -955,8 +955,14 @@ class ProducerClient(ClientBase):
         for topic in list(self._open):
             self._forget_open(topic)
         for queue in self._queues.values():
-            while queue:
-                self._fail(queue.popleft(), purged)
+            # a batch sent before (waiting to be retried) holds sequence numbers: it is in
+            # flight as far as the broker knows, so it completes rather than being purged
+            sent = [b for b in queue if b.attempts > 0]
+            for batch in queue:
+                if batch.attempts == 0:
+                    self._fail(batch, purged)
+            queue.clear()
+            queue.extend(sent)
         for topic, waiting in list(self._pending.items()):
             del self._pending[topic]
             self._fail_pending(topic, waiting, purged)
