@@ -6,8 +6,29 @@ observe follows RabbitMQ 3.10 (see ``../shared/oracle/rabbitmq``).
 
 Crash (``world.crash(name)``): connections drop (clients see the TCP stream end),
 non-durable queues and exchanges vanish, transient messages are lost, persistent
-messages in durable queues survive (unacked ones come back redelivered). Each loss is a
-``msg.drop`` with ``reason="crash"``.
+messages in durable queues survive once they are on disk (unacked ones come back
+redelivered). Each loss is a ``msg.drop`` with ``reason="crash"``; so is each publish
+still in flight to the node when it died (``where`` None, ``dest`` the exchange).
+
+Disk writes and publisher confirms. RabbitMQ confirms a transient message, or one routed
+only to non-durable queues, as soon as the queues have it. A persistent message routed
+to a durable classic queue is confirmed only once it is on disk: the queue (and the
+message store) write it at once but fsync in batches, at the latest ``SYNC_INTERVAL``
+(25 ms) after the write, sooner when the queue goes idle; the confirm goes out after the
+fsync. A crash before the fsync loses the message, and the publisher never gets its
+confirm (a publisher that republishes what was not confirmed may so duplicate a message
+a consumer already received). Confirms already sent are not taken back by a crash.
+mqsim: one disk per broker, synced ``sync_interval`` (default 0.025 s, 0: at once) after
+the first write since the last sync, together with every write made meanwhile. Its
+clients take no time to process anything, so it cannot tell a busy queue from an idle
+one and always waits the full interval: the window in which a crash loses a published,
+unconfirmed persistent message is the widest RabbitMQ has. RabbitMQ 3.10 confirms a
+message embedded in the queue index (below 4 KB, the usual case) at the fsync even when
+a consumer acked it before; a larger one, kept in the message store, is confirmed as
+soon as every queue has removed it; mqsim confirms both at the fsync. Quorum queues
+keep (and confirm) every message at once: the fsync of their log is not modelled. Nor
+is the wait of ``tx.commit``: RabbitMQ answers commit-ok after the fsync of the
+transaction's persistent messages, mqsim at once.
 """
 
 from __future__ import annotations
@@ -51,12 +72,16 @@ class BrokerStatistics:
     queues: int
     messages_ready: int
     messages_unacknowledged: int
+    messages_unsynced: int
 
 
 class Broker:
     """A RabbitMQ node. ``consumer_timeout`` (seconds, None: off), ``heartbeat`` (seconds
     the server proposes) and ``channel_tick_interval`` (seconds between a channel's
-    consumer-timeout checks) are RabbitMQ's settings (defaults 30 min, 60 s, 60 s)."""
+    consumer-timeout checks) are RabbitMQ's settings (defaults 30 min, 60 s, 60 s);
+    ``sync_interval`` is the longest a persistent message written to a durable queue
+    waits for its fsync, and so for its publisher confirm (RabbitMQ's 25 ms; 0: mqsim
+    writes and confirms at once, no crash window)."""
 
     def __init__(
         self,
@@ -67,6 +92,7 @@ class Broker:
         heartbeat: float = 60.0,
         users: tuple[str, ...] = ("guest",),
         channel_tick_interval: float = 60.0,
+        sync_interval: float = 0.025,
     ) -> None:
         self.world = world
         self.name = name
@@ -74,6 +100,20 @@ class Broker:
         if consumer_timeout is not None:
             _positive("consumer_timeout", consumer_timeout)
         _positive("channel_tick_interval", channel_tick_interval)
+        if (
+            isinstance(sync_interval, bool)
+            or not isinstance(sync_interval, int | float)
+            or sync_interval < 0
+        ):
+            raise InvalidArgument(
+                f"sync_interval: expected a number of seconds >= 0, got {sync_interval!r}"
+            )
+        self.sync_interval = float(sync_interval)
+        #: Durable queues written since the last fsync, and channels waiting for it to
+        #: send confirms.
+        self._dirty: list[Queue] = []
+        self._sync_waiters: list[Channel] = []
+        self._sync_timer: Timer | None = None
         self.consumer_timeout = consumer_timeout
         self.channel_tick_interval = channel_tick_interval
         self.heartbeat = heartbeat
@@ -108,6 +148,7 @@ class Broker:
             len(self.queues),
             sum(q.ready for q in self.queues.values()),
             sum(q.unacked for q in self.queues.values()),
+            sum(q.unsynced for q in self._dirty if not q.deleted),
         )
 
     def list_queues(self) -> dict[str, dict[str, int]]:
@@ -243,11 +284,14 @@ class Broker:
         return found
 
     def delete_queue(self, queue: Queue, *, reason: str) -> None:
-        """Remove a queue: its bindings go, consumers are cancelled, ready messages dropped."""
+        """Remove a queue: its bindings go, consumers are cancelled, ready messages dropped
+        (and unacked ones when they come back), with reason ``crash``, ``auto-delete`` (the
+        last consumer of an auto-delete queue left) or ``queue-deleted`` (``queue.delete``,
+        the exclusive owner's connection closed, ``x-expires``)."""
         if self.queues.get(queue.name) is not queue:
             return
         del self.queues[queue.name]
-        queue.stop()
+        queue.stop(reason if reason in ("crash", "auto-delete") else "queue-deleted")
         for exchange in list(self.exchanges.values()):
             removed = [
                 b
@@ -264,7 +308,7 @@ class Broker:
             if consumer.channel.connection.open and consumer.channel.open:
                 consumer.channel.consumer_cancelled(consumer)
         for entry in queue.entries():
-            self.drop(queue, entry, "queue-deleted" if reason != "crash" else "crash")
+            self.drop(queue, entry, queue.drop_reason)
         if queue.owner is not None and queue in queue.owner.exclusive_queues:
             queue.owner.exclusive_queues.remove(queue)
 
@@ -403,8 +447,10 @@ class Broker:
 
     # -- messages ------------------------------------------------------------------------
 
-    def publish(self, exchange_name: str, msg: Message) -> tuple[bool, bool]:
-        """Route ``msg`` and store it: (routed anywhere, refused by a full queue)."""
+    def publish(self, exchange_name: str, msg: Message) -> tuple[bool, bool, bool]:
+        """Route ``msg`` and store it: (routed anywhere, refused by a full queue, waits for
+        the disk: a persistent message stored in a durable classic queue before its
+        fsync)."""
         headers = msg.properties.headers
         keys = [msg.routing_key]
         if headers and ("CC" in headers or "BCC" in headers):
@@ -421,7 +467,7 @@ class Broker:
                 channel = self.reply_channels.get(msg.routing_key)
                 if channel is not None:
                     channel.deliver_reply(msg)
-                    return True, False
+                    return True, False, False
             names = list(dict.fromkeys(k for k in keys if k in self.queues))
         trace = self.trace
         if trace.full:
@@ -431,15 +477,65 @@ class Broker:
         if not names:
             if trace.full:
                 trace.emit("msg.drop", self.name, msg.id, where=None, reason="unroutable")
-            return False, False
+            return False, False, False
         rejected = False
+        waits = False
         queues = self.queues
         for name in names:
             queue = queues[name]
             if not queue.enqueue(msg):
                 rejected = True
                 self.refuse(queue, msg)
-        return True, rejected
+            elif queue.syncs and msg.persistent:
+                waits = True
+        return True, rejected, waits
+
+    def discard(self, exchange: str, msgs: list[Message], reason: str, *, actor: str) -> None:
+        """Trace the end of publishes that never reached an exchange: ``crash`` (in flight
+        to this node when it died), ``channel-error`` (the publish closed its channel, or
+        came on a channel or connection the broker was closing), ``connection-lost``
+        (``actor`` a client: written to a connection that could not carry it)."""
+        trace = self.trace
+        if trace.full:
+            for msg in msgs:
+                trace.emit("msg.drop", actor, msg.id, where=None, reason=reason, dest=exchange)
+        elif trace.active:
+            trace.emit_many("msg.drop", actor, [None] * len(msgs))
+
+    # -- the disk ------------------------------------------------------------------------
+
+    def written(self, queue: Queue) -> None:
+        """``queue`` (durable, classic) wrote a persistent message: fsync it with the
+        next batch."""
+        if not queue.dirty:
+            queue.dirty = True
+            self._dirty.append(queue)
+            if self._sync_timer is None:
+                self._sync_timer = self.world.call_later(self.sync_interval, self._synced)
+
+    def wait_sync(self, channel: Channel) -> None:
+        """``channel`` holds confirms for the next fsync."""
+        self._sync_waiters.append(channel)
+
+    def _synced(self) -> None:
+        self._sync_timer = None
+        self.sync()
+
+    def sync(self) -> None:
+        """fsync now: every persistent message written so far survives a crash, and the
+        confirms waiting for it go out. RabbitMQ does this every ``SYNC_INTERVAL`` (see
+        the module docstring) and when it stops cleanly (``rabbitmqctl stop_app``), before
+        the node goes down; mqsim's ``world.restart`` is a crash, so call this first to
+        restart cleanly."""
+        if self._sync_timer is not None:
+            self._sync_timer.cancel()
+            self._sync_timer = None
+        dirty, self._dirty = self._dirty, []
+        for queue in dirty:
+            queue.sync()
+        waiting, self._sync_waiters = self._sync_waiters, []
+        for channel in waiting:
+            channel.synced()
 
     def refuse(self, queue: Queue, msg: Message) -> None:
         """``x-overflow`` refused a copy for a full queue (the publisher gets a nack in
@@ -481,6 +577,7 @@ class Broker:
             if lost is not None:
                 world.call_later(connection.down.latency(), lost, "broker-crash")
             connection.open = False
+            connection.ended = "crash"
         for connection in list(self.connections):
             for channel in list(connection.channels.values()):
                 channel.close("crash")
@@ -488,6 +585,13 @@ class Broker:
             connection.exclusive_queues.clear()
         self.connections.clear()
         self.reply_channels.clear()
+        if self._sync_timer is not None:
+            self._sync_timer.cancel()
+            self._sync_timer = None
+        self._sync_waiters.clear()
+        for queue in self._dirty:
+            queue.dirty = False
+        self._dirty.clear()
         for timer in self._heartbeat_timers.values():
             timer.cancel()
         self._heartbeat_timers.clear()

@@ -57,6 +57,8 @@ class Channel(Deliveries, Acknowledgements):
         self.consumer_unacked = 0
         self.confirm = False
         self.publish_seq = 0
+        #: Confirm mode: publishes waiting for the broker's next fsync, in order.
+        self._unsynced: list[int] = []
         #: Verdicts (acks, nacks) of a batch of publishes being handled, sent after it.
         self._verdicts: tuple[list[int], list[int]] | None = None
         self.transactional = False
@@ -273,29 +275,37 @@ class Channel(Deliveries, Acknowledgements):
         self.confirm = True
 
     def basic_publish(self, exchange: str, msg: Message, mandatory: bool = False) -> None:
-        """``basic.publish`` of ``msg`` (which carries routing key, body and properties)."""
+        """``basic.publish`` of ``msg`` (which carries routing key, body and properties).
+        A publish the broker refuses (no such exchange, an internal one, a bad property)
+        closes the channel; the message ends with ``msg.drop`` reason ``channel-error``."""
         seq = 0
         if self.confirm:
             self.publish_seq += 1
             seq = self.publish_seq
         broker = self.broker
-        target = broker.exchanges.get(exchange)
-        if target is None:
-            raise not_found("exchange", exchange)
-        if target.internal:
-            raise access_refused(f"cannot publish to internal exchange '{exchange}' in vhost '/'")
-        props = msg.properties
-        if props.expiration is not None:
-            _check_expiration(props.expiration)
-        if props.user_id is not None and props.user_id != self.connection.user:
-            raise precondition(
-                f"user_id property set to '{props.user_id}' but authenticated user was "
-                f"'{self.connection.user}'"
-            )
-        if props.reply_to == REPLY_TO:
-            if self.reply_token is None:
-                raise precondition("fast reply consumer does not exist")
-            msg.properties = props.replace(reply_to=self.reply_token)
+        try:
+            target = broker.exchanges.get(exchange)
+            if target is None:
+                raise not_found("exchange", exchange)
+            if target.internal:
+                raise access_refused(
+                    f"cannot publish to internal exchange '{exchange}' in vhost '/'"
+                )
+            props = msg.properties
+            if props.expiration is not None:
+                _check_expiration(props.expiration)
+            if props.user_id is not None and props.user_id != self.connection.user:
+                raise precondition(
+                    f"user_id property set to '{props.user_id}' but authenticated user was "
+                    f"'{self.connection.user}'"
+                )
+            if props.reply_to == REPLY_TO:
+                if self.reply_token is None:
+                    raise precondition("fast reply consumer does not exist")
+                msg.properties = props.replace(reply_to=self.reply_token)
+        except AMQPError:
+            broker.discard(exchange, [msg], "channel-error", actor=broker.name)
+            raise
         if self.transactional:
             self._tx_publishes.append((exchange, msg, mandatory, seq))
             return
@@ -316,13 +326,11 @@ class Channel(Deliveries, Acknowledgements):
         queue = broker.queues.get(msgs[0].routing_key) if not exchange else None
         if not simple or queue is None or not queue._plain:
             if not self.confirm:
-                for msg in msgs:
-                    self.basic_publish(exchange, msg, False)
+                self._publish_each(exchange, msgs)
                 return
             self._verdicts = ([], [])
             try:
-                for msg in msgs:
-                    self.basic_publish(exchange, msg, False)
+                self._publish_each(exchange, msgs)
             finally:
                 acks, nacks = self._verdicts
                 self._verdicts = None
@@ -341,9 +349,19 @@ class Channel(Deliveries, Acknowledgements):
             trace.emit_many("msg.route", broker.name, [None] * len(msgs))
         queue.enqueue_many(msgs)
 
+    def _publish_each(self, exchange: str, msgs: list[Message]) -> None:
+        """Publish one by one; a publish that closes the channel discards the rest."""
+        for index, msg in enumerate(msgs):
+            try:
+                self.basic_publish(exchange, msg, False)
+            except AMQPError:
+                broker = self.broker
+                broker.discard(exchange, msgs[index + 1 :], "channel-error", actor=broker.name)
+                raise
+
     def _publish(self, exchange: str, msg: Message, mandatory: bool, seq: int) -> None:
         broker = self.broker
-        routed, rejected = broker.publish(exchange, msg)
+        routed, rejected, waits = broker.publish(exchange, msg)
         if not routed and mandatory:
             if broker.trace.full:
                 broker.trace.emit(
@@ -358,19 +376,33 @@ class Channel(Deliveries, Acknowledgements):
             self.connection.push_return(self.number, codes.NO_ROUTE, "NO_ROUTE", msg)
         if not seq:
             return
-        if self._verdicts is not None:
-            self._verdicts[0 if not rejected else 1].append(seq)
-        elif rejected:
-            self._send_confirms([], [seq])
+        if rejected:
+            if self._verdicts is not None:
+                self._verdicts[1].append(seq)
+            else:
+                self._send_confirms([], [seq])
+        elif waits:
+            if not self._unsynced:
+                broker.wait_sync(self)
+            self._unsynced.append(seq)
+        elif self._verdicts is not None:
+            self._verdicts[0].append(seq)
         else:
             self.connection.push_confirm(self.number, seq, False, True)
 
     def _send_confirms(self, acks: list[int], nacks: list[int]) -> None:
-        """Send the verdicts on publishes handled together (:mod:`mqsim.amqp.confirms`).
-        mqsim decides each publish as it arrives, so none is still waiting."""
+        """Send the verdicts on publishes handled together (:mod:`mqsim.amqp.confirms`);
+        the publishes waiting for the disk are the ones still without a verdict."""
         push = self.connection.push_confirm
-        for tag, multiple, ack in coalesce_confirms(acks, nacks):
+        waiting = self._unsynced[0] if self._unsynced else None
+        for tag, multiple, ack in coalesce_confirms(acks, nacks, waiting=waiting):
             push(self.number, tag, multiple, ack)
+
+    def synced(self) -> None:
+        """The broker's fsync: ack the publishes that waited for it, together."""
+        seqs, self._unsynced = self._unsynced, []
+        if seqs and self.open:
+            self._send_confirms(seqs, [])
 
     # -- transactions ----------------------------------------------------------------------
 
@@ -420,6 +452,7 @@ class Channel(Deliveries, Acknowledgements):
                     "msg.drop", self.broker.name, msg.id, where=None, reason="tx-rollback"
                 )
         self._tx_publishes = []
+        self._unsynced = []
         self._drop_reply_consumer()
         consumers = list(self.consumers.values())
         self.consumers.clear()

@@ -5,6 +5,16 @@ simpy event whose value is the method's result or the :class:`AMQPError` /
 :class:`ConnectionLost` that ended the channel; async ones (publish, ack) return at
 once. Frames the broker pushes land in :attr:`ClientConnection.inbox` in arrival order;
 the facade decides when the application sees them.
+
+What the client traces: ``msg.publish`` (``confirm`` true once ``confirm.select`` was
+sent on the channel), ``msg.confirm`` for each publish a publisher confirm settles
+(``ok`` False and ``error`` ``"basic.nack"`` for a nack), ``msg.drop`` reason
+``connection-lost`` for a publish written to a connection that cannot carry it (the
+broker is down or unreachable), and ``msg.drop`` reason ``client-crash`` for each
+auto-ack delivery in the buffer of a client that is killed (the broker forgot it when
+it sent it; a delivery that needs an ack goes back to its queue instead). mqsim: a
+publish held on a cut link (``on_cut="delay"``) and released at the heal to a broker
+that is down by then ends with only the kernel's ``net.drop``.
 """
 
 from __future__ import annotations
@@ -58,6 +68,8 @@ class ClientChannel:
         self.confirms: dict[int, bool] = {}
         #: Confirm mode: sequence number -> message id of each publish not yet confirmed.
         self.unconfirmed: dict[int, str | None] = {}
+        #: Tags of this channel's auto-ack (``no_ack``) consumers.
+        self.auto_ack: set[str] = set()
         self.on_close: Callable[[BaseException], None] | None = None
         self._pending: deque[simpy.Event] = deque()
 
@@ -65,14 +77,28 @@ class ClientChannel:
         return f"<ClientChannel {self.number} open={self.open}>"
 
     def call(self, method: str, *args: Any) -> simpy.Event:
-        """Send a sync method; the event's value is its result or the error."""
+        """Send a sync method; the event's value is its result or the error.
+
+        ``confirm_select`` puts the channel in confirm mode as it is sent (the broker
+        numbers the publishes that follow it); ``basic_consume`` with ``no_ack`` (its
+        third argument) records the consumer's tag in :attr:`auto_ack` once known."""
         conn = self.connection
         event = conn.world.event()
         self._pending.append(event)
         server = conn.server
         assert server is not None
-        conn.up.send(server.invoke, self.number, method, args, self._reply)
+        reply = self._reply
+        if method == "confirm_select":
+            self.confirm = True
+        elif method == "basic_consume" and len(args) > 2 and args[2]:
+            reply = self._auto_ack_consuming
+        conn.up.send(server.invoke, self.number, method, args, reply)
         return event
+
+    def _auto_ack_consuming(self, result: Any) -> None:
+        if isinstance(result, str):
+            self.auto_ack.add(result)
+        self._reply(result)
 
     def cast(self, method: str, *args: Any) -> None:
         """Send an async method (no reply)."""
@@ -118,7 +144,8 @@ class ClientChannel:
             self.unconfirmed[seq] = msg_id
         server = conn.server
         assert server is not None
-        conn.up.send(server.basic_publish, self.number, exchange, msg, mandatory)
+        if not conn.up.send(server.basic_publish, self.number, exchange, msg, mandatory):
+            conn.not_sent(exchange, [msg])
         return msg, seq
 
     def settle_confirms(self, tag: int, multiple: bool, ack: bool) -> list[str | None]:
@@ -132,6 +159,13 @@ class ClientChannel:
         for seq in tags:
             self.confirms[seq] = ack
         return [unconfirmed.pop(seq) for seq in tags]
+
+    def _trace_confirms(self, ids: list[str | None], ack: bool) -> None:
+        trace = self.connection.world.trace
+        if not ids or not trace.active:
+            return
+        error = None if ack else "basic.nack"
+        trace.emit_many("msg.confirm", self.connection.name, ids, ok=ack, error=error)
 
     def publish_many(
         self,
@@ -176,7 +210,8 @@ class ClientChannel:
             self.unconfirmed.update(zip(seqs, [m.id for m in msgs], strict=True))
         server = conn.server
         assert server is not None
-        conn.up.send(server.basic_publish_many, self.number, exchange, msgs)
+        if not conn.up.send(server.basic_publish_many, self.number, exchange, msgs):
+            conn.not_sent(exchange, msgs)
         return len(msgs)
 
     def ack(self, delivery_tag: int, multiple: bool = False) -> None:
@@ -238,6 +273,10 @@ class ClientConnection:
         self.closed_by: BaseException | None = None
         self.is_open = False
         self.on_frame: Callable[[], None] | None = None
+        #: The client process was killed: frames still arriving go nowhere.
+        self.crashed = False
+        #: (channel number, consumer tag) of the auto-ack consumers it had then.
+        self._auto_ack_at_crash: set[tuple[int, str]] = set()
         self._waiter: simpy.Event | None = None
         self._hb_timer: Timer | None = None
         self.up = Pipe(world, name, broker)
@@ -350,12 +389,19 @@ class ClientConnection:
         msg: Message,
     ) -> None:
         """``basic.deliver``."""
-        self.inbox.append(("deliver", number, consumer_tag, delivery_tag, redelivered, queue, msg))
+        frame = ("deliver", number, consumer_tag, delivery_tag, redelivered, queue, msg)
+        if self.crashed:
+            self._lost_in_crash([frame])
+            return
+        self.inbox.append(frame)
         if self._waiter is not None or self.on_frame is not None:
             self._wake()
 
     def on_deliver_many(self, frames: list[Delivery]) -> None:
         """Several ``basic.deliver`` frames at once."""
+        if self.crashed:
+            self._lost_in_crash(frames)
+            return
         self.inbox.extend(frames)
         if self._waiter is not None or self.on_frame is not None:
             self._wake()
@@ -367,13 +413,13 @@ class ClientConnection:
 
     def on_confirm(self, number: int, tag: int, multiple: bool, ack: bool) -> None:
         """Publisher confirm (``basic.ack`` / ``basic.nack`` of one publish, or of every
-        unconfirmed one up to ``tag`` when ``multiple``).
-
-        mqsim: not traced as ``msg.confirm`` yet (``settle_confirms`` returns the message
-        ids such records would name)."""
+        unconfirmed one up to ``tag`` when ``multiple``): a ``msg.confirm`` for each
+        publish it settles."""
+        if self.crashed:
+            return
         channel = self.channels.get(number)
         if channel is not None:
-            channel.settle_confirms(tag, multiple, ack)
+            channel._trace_confirms(channel.settle_confirms(tag, multiple, ack), ack)
         self.inbox.append(("confirm", number, tag, multiple, ack))
         self._wake()
 
@@ -410,13 +456,15 @@ class ClientConnection:
     # -- faults -------------------------------------------------------------------------
 
     def _crash(self) -> None:
-        """The client process was killed: the OS closes its socket."""
-        trace = self.world.trace
-        for frame in self.inbox:
-            if frame[0] == "deliver" and trace.full:
-                trace.emit(
-                    "msg.drop", self.name, frame[6].id, where=frame[5], reason="client-crash"
-                )
+        """The client process was killed: the OS closes its socket. Deliveries in its
+        buffer are gone with it: an auto-ack one for good (``msg.drop`` reason
+        ``client-crash``); one that needs an ack comes back to its queue when the broker
+        sees the socket close."""
+        self.crashed = True
+        self._auto_ack_at_crash = {
+            (number, tag) for number, channel in self.channels.items() for tag in channel.auto_ack
+        }
+        self._lost_in_crash([frame for frame in self.inbox if frame[0] == "deliver"])
         self.inbox.clear()
         server = self.server
         if server is not None and server.open:
@@ -426,6 +474,33 @@ class ClientConnection:
         for channel in list(self.channels.values()):
             channel.closed(self.closed_by)
         self.channels.clear()
+
+    def _lost_in_crash(self, frames: list[Delivery]) -> None:
+        """Trace the auto-ack deliveries among ``frames`` as lost with the client."""
+        trace = self.world.trace
+        if not trace.active or not self._auto_ack_at_crash:
+            return
+        for frame in frames:
+            if (frame[1], frame[2]) in self._auto_ack_at_crash:
+                msg: Message = frame[6]
+                trace.emit("msg.drop", self.name, msg.id, where=frame[5], reason="client-crash")
+
+    def not_sent(self, exchange: str, msgs: list[Message]) -> None:
+        """Publishes the connection could not carry (broker down or unreachable): each
+        ends with ``msg.drop`` reason ``connection-lost``."""
+        trace = self.world.trace
+        if trace.full:
+            for msg in msgs:
+                trace.emit(
+                    "msg.drop",
+                    self.name,
+                    msg.id,
+                    where=None,
+                    reason="connection-lost",
+                    dest=exchange,
+                )
+        elif trace.active:
+            trace.emit_many("msg.drop", self.name, [None] * len(msgs))
 
     def _on_link(self, a: str, b: str, cut: bool) -> None:
         if {a, b} != {self.name, self.broker_name} or not self.is_open:

@@ -5,6 +5,12 @@ frames (deliveries, returns, confirms, cancels, closes) leave through :attr:`dow
 each after the link's latency. A soft error closes the channel (``channel.close``), a
 hard one the connection (``connection.close``); until the client answers a
 ``channel.close``, RabbitMQ ignores other frames on that channel.
+
+A publish that arrives on a channel the broker is closing, or after the connection
+ended, is discarded; its message ends with a ``msg.drop`` (``where`` None, ``dest`` the
+exchange): ``crash`` if the broker died meanwhile (the frame was in flight),
+``channel-error`` if the broker had closed the channel or connection,
+``connection-lost`` (actor the client) if the connection was lost (heartbeat timeout).
 """
 
 from __future__ import annotations
@@ -74,6 +80,9 @@ class Connection:
         self.closing: set[int] = set()
         self.exclusive_queues: list[Queue] = []
         self.open = True
+        #: Why the connection ended (``crash``, ``connection-close``, ``heartbeat-timeout``,
+        #: ``client-crash``); None while open.
+        self.ended: str | None = None
 
     def statistics(self) -> ConnectionStatistics:
         """A snapshot of this connection."""
@@ -126,7 +135,7 @@ class Connection:
         """``basic.publish`` (the hot path of :meth:`invoke`)."""
         channel = self.channels.get(number) if self.open else None
         if channel is None:
-            self.invoke(number, "basic_publish", (exchange, msg, mandatory), None)
+            self._discard(number, exchange, [msg])
             return
         try:
             channel.basic_publish(exchange, msg, mandatory)
@@ -137,12 +146,28 @@ class Connection:
         """Several ``basic.publish`` frames in a row (see ``ClientChannel.publish_many``)."""
         channel = self.channels.get(number) if self.open else None
         if channel is None:
-            self.invoke(number, "basic_publish", (exchange, msgs[0], False), None)
+            self._discard(number, exchange, msgs)
             return
         try:
             channel.basic_publish_many(exchange, msgs)
         except AMQPError as error:
             self._failed(channel, error)
+
+    def _discard(self, number: int, exchange: str, msgs: list[Message]) -> None:
+        """Publishes on a channel that is not open: trace their end (see the module
+        docstring); a channel never opened is a connection error (504)."""
+        broker = self.broker
+        if not self.open:
+            if self.ended == "crash":
+                broker.discard(exchange, msgs, "crash", actor=broker.name)
+            elif self.ended == "connection-close":
+                broker.discard(exchange, msgs, "channel-error", actor=broker.name)
+            else:
+                broker.discard(exchange, msgs, "connection-lost", actor=self.client)
+            return
+        broker.discard(exchange, msgs, "channel-error", actor=broker.name)
+        if number not in self.closing:
+            self.fail(AMQPError(codes.CHANNEL_ERROR, "expected 'channel.open'"))
 
     def basic_ack(self, number: int, delivery_tag: int, multiple: bool) -> None:
         """``basic.ack`` (the hot path of :meth:`invoke`)."""
@@ -252,6 +277,7 @@ class Connection:
 
     def _teardown(self, reason: str) -> None:
         self.open = False
+        self.ended = reason
         channels = list(self.channels.values())
         self.channels.clear()
         for channel in channels:

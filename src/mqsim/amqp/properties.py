@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 FIELDS = (
     "content_type",
@@ -22,8 +22,16 @@ FIELDS = (
 )
 
 
+class DeliveryModeLike(Protocol):
+    """An enum member whose value is the delivery mode, as ``pika.DeliveryMode.Persistent``."""
+
+    @property
+    def value(self) -> int: ...
+
+
 class BasicProperties:
-    """The properties of a message; unset fields are ``None``.
+    """The properties of a message; unset fields are ``None``. ``delivery_mode`` is 1
+    (transient) or 2 (persistent), or a ``pika.DeliveryMode`` member (kept as its value).
 
     The model treats a published instance as immutable (copies share it); where the
     broker changes properties (BCC removal, dead-lettering) it makes a new one.
@@ -36,7 +44,7 @@ class BasicProperties:
         content_type: str | None = None,
         content_encoding: str | None = None,
         headers: dict[str, Any] | None = None,
-        delivery_mode: int | None = None,
+        delivery_mode: int | DeliveryModeLike | None = None,
         priority: int | None = None,
         correlation_id: str | None = None,
         reply_to: str | None = None,
@@ -51,11 +59,8 @@ class BasicProperties:
         self.content_type = content_type
         self.content_encoding = content_encoding
         self.headers = headers
-        self.delivery_mode = (
-            int(getattr(delivery_mode, "value", delivery_mode))
-            if delivery_mode is not None
-            else None
-        )
+        mode: Any = getattr(delivery_mode, "value", delivery_mode)
+        self.delivery_mode: int | None = None if mode is None else int(mode)
         self.priority = priority
         self.correlation_id = correlation_id
         self.reply_to = reply_to

@@ -6,6 +6,11 @@ returned messages first, in the order they came back, and count the returns of e
 message (``x-delivery-limit``, the ``x-delivery-count`` header). Expired messages are
 removed only at the head (a per-message TTL behind a live message waits). mqsim models
 exactly that with one timer for the head's expiry.
+
+A durable classic queue writes persistent messages to disk at once and fsyncs them in
+batches (see :mod:`mqsim.amqp.broker`): a message survives a broker crash only once
+synced. mqsim numbers the copies a queue stores (``seq``), so "synced" is one number per
+queue: every copy numbered up to :attr:`Queue.synced_seq` is on disk.
 """
 
 from __future__ import annotations
@@ -88,6 +93,15 @@ class Queue:
         self.max_priority: int | None = max_priority if max_priority else None
         self.single_active = bool(args.get("x-single-active-consumer", False))
         self.quorum = self.queue_type == "quorum"
+        #: Persistent messages wait for an fsync here (durable classic queue, and the
+        #: broker does not write at once).
+        self.syncs = durable and not self.quorum and broker.sync_interval > 0
+        #: Copies numbered up to this are on disk; ``unsynced`` persistent writes since.
+        self.synced_seq = 0
+        self.unsynced = 0
+        self.dirty = False
+        #: The ``msg.drop`` reason of what is left when the queue is deleted.
+        self.drop_reason = "queue-deleted"
         if self.quorum and self.overflow == "reject-publish-dlx":
             # RabbitMQ 3.10 logs "Invalid overflow strategy" and keeps the default.
             self.overflow = "drop-head"
@@ -161,12 +175,26 @@ class Queue:
                 trace.emit("msg.store", self.broker.name, msg.id, where=self.name)
             elif trace.active:
                 trace.emit("msg.store", self.broker.name)
+            if self.syncs and msg.persistent:
+                self._written(1)
             if self.consumers:
                 self.dispatch()
             if self._ttl_checks:
                 self._expire_head()
             return True
         return self._enqueue(msg)
+
+    def _written(self, count: int) -> None:
+        """``count`` persistent messages were written: they wait for the next fsync."""
+        self.unsynced += count
+        if not self.dirty:
+            self.broker.written(self)
+
+    def sync(self) -> None:
+        """The broker's fsync: everything this queue wrote is on disk."""
+        self.synced_seq = self._seq
+        self.unsynced = 0
+        self.dirty = False
 
     def enqueue_many(self, msgs: list[Message]) -> None:
         """Store several plain messages (no limits, TTL or priorities) at once."""
@@ -186,6 +214,10 @@ class Queue:
             trace.emit_many("msg.store", self.broker.name, [m.id for m in msgs], where=self.name)
         elif trace.active:
             trace.emit_many("msg.store", self.broker.name, [None] * len(msgs))
+        if self.syncs:
+            persistent = sum(1 for m in msgs if m.persistent)
+            if persistent:
+                self._written(persistent)
         if self.consumers:
             self.dispatch()
 
@@ -217,6 +249,8 @@ class Queue:
             broker.trace.emit("msg.store", broker.name, msg.id, where=self.name)
         elif broker.trace.active:
             broker.trace.emit("msg.store", broker.name)
+        if self.syncs and msg.persistent:
+            self._written(1)
         if self.max_length is not None or self.max_bytes is not None:
             self._drop_overflow()
         if self.consumers:
@@ -266,7 +300,7 @@ class Queue:
         dead-letters it instead once it came back more than ``x-delivery-limit`` times)."""
         self.unacked -= 1
         if self.deleted:
-            self.broker.drop(self, entry, "queue-deleted")
+            self.broker.drop(self, entry, self.drop_reason)
             return
         entry.returns += 1
         if self.delivery_limit is not None and entry.returns > self.delivery_limit:
@@ -507,9 +541,12 @@ class Queue:
 
     def survives_crash(self, entry: Entry) -> bool:
         """True if ``entry`` is still in this (durable) queue after a broker crash:
-        persistent messages of classic queues, every message of a quorum queue (RabbitMQ
-        writes all of them to the quorum queue's log, whatever their delivery mode)."""
-        return self.quorum or entry.msg.persistent
+        persistent messages of classic queues once fsynced, every message of a quorum
+        queue (RabbitMQ writes all of them to the quorum queue's log, whatever their
+        delivery mode)."""
+        if self.quorum:
+            return True
+        return entry.msg.persistent and (not self.syncs or entry.seq <= self.synced_seq)
 
     def keep_persistent(self) -> None:
         """Broker crash: only messages that survive it stay; timers and consumers are gone."""
@@ -518,6 +555,8 @@ class Queue:
                 timer.cancel()
         self._timer = self._expiry_timer = None
         self.consumers.clear()
+        self.unsynced = 0
+        self.dirty = False
         self.ready = 0
         self.ready_bytes = 0
         self.unacked = 0
@@ -538,9 +577,11 @@ class Queue:
         self._ttl_checks = True
         self._expire_head()
 
-    def stop(self) -> None:
-        """The queue is gone: cancel its timers."""
+    def stop(self, reason: str = "queue-deleted") -> None:
+        """The queue is gone: cancel its timers; ``reason`` is the drop reason of the
+        messages it still holds or gets back."""
         self.deleted = True
+        self.drop_reason = reason
         for timer in (self._timer, self._expiry_timer):
             if timer is not None:
                 timer.cancel()

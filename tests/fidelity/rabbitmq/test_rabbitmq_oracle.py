@@ -267,6 +267,10 @@ class Replay:
         self.world.sleep(ms / 1000.0)
 
     def op_broker_restart(self) -> dict[str, Any]:
+        # The recording restarted the node cleanly (``rabbitmqctl stop``), which writes
+        # everything to disk first; mqsim's restart is a crash, so sync before it.
+        broker: Broker = self.world.node(BROKER)
+        broker.sync()
         self.world.restart(BROKER)
         return {"ok": True}
 

@@ -1,5 +1,6 @@
 """Publisher confirms for a batch of publishes: RabbitMQ coalesces the acks of
-publishes handled together into one ``multiple=True`` ack where no nack lies below."""
+publishes handled together into one ``multiple=True`` ack where no nack lies below. The
+client traces a ``msg.confirm`` for each publish a confirm settles."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 from mqsim import World
 from mqsim.amqp import Broker, ClientChannel, ClientConnection
 from mqsim.amqp.confirms import coalesce_confirms
+from mqsim.check import check
 
 BROKER = "localhost:5672"
 
@@ -108,9 +110,53 @@ def test_coalesced_confirms_settle_each_publish_as_single_confirms_would(
             for _ in range(taken):
                 world.block(channel.call("basic_get", "q", True))
         assert channel.unconfirmed == {}
+        traced = [(r.msg, r.get("ok")) for r in world.trace.select(kind="msg.confirm")]
+        assert sorted(traced) == sorted((f"m{seq}", ok) for seq, ok in channel.confirms.items())
         return channel.confirms
 
     assert verdicts(batched=True) == verdicts(batched=False)
+
+
+def test_each_publish_a_confirm_settles_is_traced() -> None:
+    """One multiple ack for five publishes: five ``msg.confirm`` records by the client,
+    ``ok`` true; a nack: ``ok`` false, ``error`` "basic.nack"."""
+    world, _conn, channel = confirming(max_length=5)
+    channel.publish_many("", "q", [b"m"] * 5)
+    channel.publish("", "q", b"refused")
+    records = world.trace.select(kind="msg.confirm")
+    assert [(r.actor, r.msg, r.get("ok"), r.get("error")) for r in records] == [
+        *[("app", f"m{n}", True, None) for n in range(1, 6)],
+        ("app", "m6", False, "basic.nack"),
+    ]
+
+
+def test_publishes_after_confirm_select_are_traced_as_confirmed_ones() -> None:
+    """``confirm: true`` on every ``msg.publish`` sent after ``confirm.select``, and only
+    those: the channel is in confirm mode from the moment the client sends it."""
+    world = World(seed=0, until="1h")
+    Broker(world, BROKER)
+    conn = ClientConnection(world, BROKER, "app")
+    world.block(conn.open())
+    channel, opened = conn.channel(1)
+    world.block(opened)
+    channel.publish("", "nowhere", b"before")
+    channel.call("confirm_select")
+    channel.publish("", "nowhere", b"after")
+    world.run()
+    flags = [r.get("confirm") for r in world.trace.select(kind="msg.publish")]
+    assert flags == [False, True]
+    assert channel.confirms == {1: True}
+
+
+def test_a_confirmed_message_lost_in_a_crash_is_lost_not_unconfirmed_lost() -> None:
+    """A transient message is confirmed once queued; the crash drops it: the checker
+    says the broker broke its promise (``lost``)."""
+    world, _conn, channel = confirming()
+    channel.publish("", "q", b"promised")
+    world.crash(BROKER)
+    report = check(world.trace)
+    assert report.lost == ("m1",)
+    assert report.unconfirmed_lost == ()
 
 
 def test_the_coalescing_rule_reproduces_recorded_frames() -> None:

@@ -164,6 +164,7 @@ def test_quorum_messages_survive_a_broker_restart_whatever_their_delivery_mode(
     for queue in ("qq", "cq"):
         channel.basic_publish("", queue, "transient")
         channel.basic_publish("", queue, "persistent", pika.BasicProperties(delivery_mode=2))
+    rabbit.advance(0.1)  # past the classic queue's fsync
     rabbit.restart(BROKER)
     after = connect("after").channel()
     assert [after.basic_get("qq", auto_ack=True)[2] for _ in range(2)] == [

@@ -5,7 +5,10 @@ queue as persistent messages, over a link with 20 ms latency each way; on an err
 reconnects and goes on. ``billing`` consumes them (reconnecting too). Fault plan: the
 broker node is killed at a seeded moment between 0.2 s and 0.3 s and started again 1 s
 later. The fix turns on publisher confirms (``channel.confirm_delivery()``): each publish
-waits for the broker's ack, and a publish that fails is retried after reconnecting.
+waits for the broker's ack, and a publish that fails is retried after reconnecting. The
+broker acks a persistent payment only after its disk write (fsync, batched: up to 25 ms
+later), so in some seeds billing already processed a payment whose ack died with the
+node, and the retry makes it twice (``payments_twice``).
 """
 
 from __future__ import annotations
@@ -115,24 +118,29 @@ LAB = register(
             "basic_publish is asynchronous: it writes a frame to the socket and returns. "
             "Durable queues and persistent messages protect what the broker has stored, but "
             "nothing protects what it has not: frames in flight when the node dies, and "
-            "everything checkout writes before it notices the connection is gone. Without "
-            "confirms checkout cannot tell which payments made it, so the retry of the one "
-            "publish that raised does not cover them. With confirms "
-            "(confirm.select) the broker acks each message once it is stored (for a "
-            "persistent message in a durable queue, once it is on disk); a payment without "
-            "an ack is published again, which makes delivery at-least-once: if the broker "
-            "stored a message but its ack was lost, the retry is a duplicate, so consumers "
-            "deduplicate (see crash-before-ack). For throughput, confirm in batches or "
-            "asynchronously rather than one publish at a time."
+            "everything checkout writes before it notices the connection is gone, and a "
+            "persistent message stored but not yet written to disk (RabbitMQ fsyncs in "
+            "batches, every 25 ms). Without confirms checkout cannot tell which payments "
+            "made it, so the retry of the one publish that raised does not cover them. With "
+            "confirms (confirm.select) the broker acks each message once it is safe (for a "
+            "persistent message in a durable queue, once it is on disk); an ack already "
+            "sent still arrives after the crash, and a payment without an ack is published "
+            "again. That makes delivery at-least-once: billing may have processed a payment "
+            "the broker had not yet written to disk, whose ack never came; its retry is a "
+            "duplicate, so consumers deduplicate (see crash-before-ack). For throughput, "
+            "confirm in batches or asynchronously rather than one publish at a time."
         ),
         look_at=(
-            "The CRASH, then the last payments before it with no msg.store (in flight, or "
-            "sent after the crash: net.drop reason='node down'); billing never processes "
-            "them. With the fix every payment is stored once: the one whose publish failed "
-            "is published again (a second msg.publish with the same body)."
+            "The CRASH, then the last payments: msg.drop reason=crash for those in flight "
+            "to the dying node, reason=connection-lost for those checkout wrote to the dead "
+            "connection before it noticed; billing never processes them. With the fix each "
+            "publish waits for its msg.confirm (one that was already on its way arrives "
+            "after the CRASH), and the payment whose publish failed is published again. "
+            "Seeds 5 and 6 show the duplicate: billing processes a payment, the node dies "
+            "before its fsync, and the retry is processed again."
         ),
         anomalies=("payments_missing",),
-        story=("fault.crash", "fault.restart", "msg.publish", "net.drop"),
+        story=("fault.crash", "fault.restart", "msg.publish", "msg.drop", "msg.confirm"),
         horizon="30s",
         measure=_measure,
     )

@@ -106,12 +106,13 @@ LAB = register(
         ),
         look_at=(
             "Each publish with key=cancelled is followed by msg.drop reason=unroutable (the "
-            "msg.route record says queues=[]), while shop's basic_publish returned normally. "
+            "msg.route record says queues=[]) and then by its msg.confirm: shop's "
+            "basic_publish returned normally. "
             "With the fix the same messages are routed to orders.unrouted and ops consumes "
             "them."
         ),
         anomalies=("silently_dropped",),
-        story=("msg.publish", "msg.drop", "msg.return", "app.processed"),
+        story=("msg.publish", "msg.drop", "msg.confirm", "msg.return", "app.processed"),
         horizon="20s",
         measure=_measure,
     )
