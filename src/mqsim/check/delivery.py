@@ -4,10 +4,12 @@ Like Jepsen's queue checkers it compares what was published with what the applic
 received, but it reads the whole message lifecycle (``docs/trace.md``) and so can also
 say *why*. The rules, per system:
 
-**Lost.** Only messages the client was promised are lost: published with ``confirm:
-true`` and confirmed ``ok``. The same rules applied to every other published message
-(no confirmation asked, or a failed one) give ``unconfirmed_lost``: at-most-once
-delivery, expected rather than a broken promise.
+**Lost.** A published message is lost when the rules below say it is gone, unless the
+client asked for a confirmation (AMQP confirm mode, Kafka ``acks`` other than 0) and did
+not get a positive one: such a message was never promised to the client, which knows
+to publish it again, and it is reported as ``unconfirmed_lost`` instead. A message
+published without asking for a confirmation (plain ``basic_publish``, as in most
+tutorials) that is gone is ``lost``: nobody told the publisher otherwise.
 
 - AMQP, per queue copy (routing copies a message into each bound queue; ``where`` tells
   the copies apart): the copy's state is its last ``msg.store``/``msg.requeue``/
@@ -49,7 +51,7 @@ from mqsim.check.history import (
     DELIBERATE_DROPS,
     History,
     delivery_histories,
-    is_confirmed,
+    is_promised,
     publication,
     system_of,
 )
@@ -123,7 +125,7 @@ def _judge(
     _note_duplicates(msg, consumes, kafka, verdict)
     if published is None:
         return
-    lost = "lost" if is_confirmed(history) else "unconfirmed_lost"
+    lost = "lost" if is_promised(history) else "unconfirmed_lost"
     if kafka:
         _judge_kafka(msg, history, groups, verdict, lost)
     else:

@@ -75,6 +75,20 @@ def system_of(history: Sequence[TraceRecord]) -> str:
     return "amqp"
 
 
+def is_promised(history: Sequence[TraceRecord]) -> bool:
+    """True unless the client asked for a confirmation and did not get a positive one.
+
+    A publisher that asked for confirms is only promised the messages confirmed ``ok``;
+    one that asked for none was told nothing, so every accepted publish counts.
+    """
+    published = publication(history)
+    if published is None:
+        return False
+    if not published.get("confirm", False):
+        return True
+    return is_confirmed(history)
+
+
 def is_confirmed(history: Sequence[TraceRecord]) -> bool:
     """True if the client asked for a confirmation and its last verdict was ``ok``."""
     published = publication(history)

@@ -85,20 +85,24 @@ def test_truncation_of_an_acked_record_is_lost_even_without_groups(tape: Tape) -
     tape("msg.drop", KAFKA, "m1", where="t/0", offset=0, reason="truncated")
     tape.produce("m2", "t/0", 1, confirm=False)
     tape("msg.drop", KAFKA, "m2", where="t/0", offset=1, reason="truncated")
+    tape.produce("m3", "t/0", 2, ok=False)
+    tape("msg.drop", KAFKA, "m3", where="t/0", offset=2, reason="truncated")
     report = check(tape.records)
-    assert report.lost == ("m1",)
-    assert report.unconfirmed_lost == ("m2",)
+    assert report.lost == ("m1", "m2")  # acks=0 (m2) was never told otherwise either
+    assert report.unconfirmed_lost == ("m3",)
 
 
 def test_failed_delivery_report_is_not_a_confirmed_loss(tape: Tape) -> None:
-    """A produce that failed for good told the application: at most unconfirmed-lost."""
+    """A produce that failed for good told the application: at most unconfirmed-lost.
+
+    An acks=0 record lost with its crashed producer was never reported either way: lost."""
     tape.produce("m1", "t/0", None, ok=False)
     tape("msg.drop", "producer", "m1", where=None, reason="not-delivered")
     tape.produce("m2", "t/0", None, confirm=False)
     tape("msg.drop", "producer", "m2", where=None, reason="client-crash")
     report = check(tape.records)
-    assert report.lost == ()
-    assert report.unconfirmed_lost == ("m2",)
+    assert report.lost == ("m2",)
+    assert report.unconfirmed_lost == ()
 
 
 def test_same_group_reading_twice_is_a_duplicate(tape: Tape) -> None:

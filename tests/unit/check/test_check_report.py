@@ -19,7 +19,7 @@ RABBIT = "localhost:5672"
 
 
 def _mixed(tape: Tape) -> Tape:
-    tape.publish("m1", ["q"]).publish("m2", ["q"]).publish("m3", ["q"], confirm=False)
+    tape.publish("m1", ["q"]).publish("m2", ["q"]).publish("m3", ["q"], ok=False)
     tape.consume("m2", "q").consume("m1", "q")
     tape("msg.drop", RABBIT, "m3", where="q", reason="crash")
     tape("msg.consume", "consumer", "m9", where="q")
@@ -74,7 +74,7 @@ def test_jsonl_round_trip_gives_the_same_report() -> None:
     again = check(read_jsonl(buffer))
     assert again == check(world.trace)
     assert again.duplicated == ("m1",)
-    assert again.unconfirmed_lost == ("m2",)
+    assert again.lost == ("m2",)
 
 
 def test_summary_table_and_text(tape: Tape) -> None:

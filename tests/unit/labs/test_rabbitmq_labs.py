@@ -144,7 +144,7 @@ def test_auto_ack_loses_the_buffered_orders_and_manual_ack_requeues_them() -> No
     mistake, fixed = runs("auto-ack-loss", 0)
     dropped = records_of(mistake, "msg.drop", reason="client-crash")
     assert dropped
-    assert set(dropped) <= set(mistake.report.unconfirmed_lost)
+    assert set(dropped) <= set(mistake.report.lost)
     assert not [r for r in mistake.records if r.kind == "msg.consume" and r.actor == "worker-2"]
     again = [r for r in fixed.records if r.kind == "msg.consume" and r.actor == "worker-2"]
     assert again
@@ -226,8 +226,8 @@ def test_restart_loses_confirmed_orders() -> None:
 def test_every_payment_lost_in_the_crash_has_a_record_of_where_it_went() -> None:
     """The checker can say why each payment was lost, not just that it has no record."""
     mistake, _fixed = runs("publisher-confirms", 0)
-    assert mistake.report.unconfirmed_lost
-    details = [f.detail for f in mistake.report.findings if f.kind == "unconfirmed_lost"]
+    assert mistake.report.lost
+    details = [f.detail for f in mistake.report.findings if f.kind == "lost"]
     assert not [d for d in details if "no record" in d]
 
 

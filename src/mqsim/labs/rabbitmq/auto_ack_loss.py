@@ -94,7 +94,7 @@ LAB = register(
             "reason=client-crash, and worker-2 is delivered the same orders (redelivered) "
             "and processes them."
         ),
-        anomalies=("unconfirmed_lost", "never_processed"),
+        anomalies=("lost", "never_processed"),
         story=(
             "fault.crash",
             "msg.deliver",
