@@ -123,6 +123,24 @@ class ClientBase:
             lambda problem: self.world.call_later(self.retry_backoff, done, problem),
         )
 
+    def fetch_metadata(
+        self,
+        topics: list[str] | None,
+        *,
+        auto_create: bool,
+        done: Callable[[Metadata | KafkaModelError], object],
+    ) -> None:
+        """One Metadata request of its own (``list_topics()``): ``done`` gets the broker's
+        answer as it is (also merged into the cache), or the error."""
+        broker = self.bootstrap_broker()
+
+        def reply(result: Any) -> None:
+            if not isinstance(result, KafkaModelError):
+                self._merge_metadata(result)
+            done(result)
+
+        self.send(broker, self.cluster.handle_metadata, (broker, topics, auto_create), reply, done)
+
     def _merge_metadata(self, fresh: Metadata) -> None:
         if self.metadata is None:
             self.metadata = fresh

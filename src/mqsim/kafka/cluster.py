@@ -536,13 +536,38 @@ class KafkaCluster:
                 "INVALID_REPLICATION_FACTOR",
                 f"Replication factor: {rf} larger than available brokers: {len(self.brokers)}.",
             )
-        for key in config or {}:
+        overrides = {}
+        for key, value in (config or {}).items():
             if key not in TOPIC_CONFIGS:
                 raise KafkaModelError("INVALID_CONFIG", f"Unknown topic config name: {key}")
-        topic = Topic(self, name, config or {})
+            overrides[key] = self._topic_config_value(key, value)
+        topic = Topic(self, name, overrides)
         self.topics[name] = topic
         self._add_partitions(topic, count, rf, replicas)
         return topic
+
+    def _topic_config_value(self, key: str, value: Any) -> Any:
+        """A topic config as the broker parses it (CreateTopics sends strings)."""
+        default = self.config[TOPIC_CONFIGS[key]]
+        text = str(value).strip()
+        if isinstance(default, bool):
+            if text.lower() in ("true", "false"):
+                return text.lower() == "true"
+            raise KafkaModelError(
+                "INVALID_CONFIG",
+                f"Invalid value {value} for configuration {key}: Expected value to be either "
+                "true or false",
+            )
+        if isinstance(default, int | float):
+            try:
+                return int(text) if isinstance(default, int) else float(text)
+            except ValueError:
+                kind = "LONG" if isinstance(default, int) else "DOUBLE"
+                raise KafkaModelError(
+                    "INVALID_CONFIG",
+                    f"Invalid value {value} for configuration {key}: Not a number of type {kind}",
+                ) from None
+        return text
 
     def _add_partitions(
         self, topic: Topic, total: int, rf: int, replicas: Sequence[Sequence[int]] | None
@@ -1246,6 +1271,7 @@ class KafkaCluster:
                     continue
                 if broker.id in partition.isr and len(partition.isr) > 1:
                     partition.isr.remove(broker.id)
+                    self._trace_isr(partition)
                 if partition.leader == broker.id:
                     self._elect(partition)
 

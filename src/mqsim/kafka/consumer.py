@@ -159,6 +159,10 @@ class ConsumerClient(ClientBase):
         self.fetch_backoff = config["fetch.error.backoff.ms"] / 1000
         self.metadata_interval = config["topic.metadata.refresh.interval.ms"] / 1000
         self.assignment: dict[TP, PartitionState] = {}
+        # what the group assigned this member at the last SyncGroup (librdkafka's "group
+        # assignment"; the application applies it in its rebalance callback, later)
+        self.group_owned: set[TP] = set()
+        self._rejoin_deferred = False
         self.subscription: list[str] = []
         self.member_id = ""
         self.generation = -1
@@ -214,7 +218,15 @@ class ConsumerClient(ClientBase):
             event.succeed()
 
     def _queue(self, op: list[Any]) -> None:
-        self.ops.append(op)
+        ops = self.ops
+        if op[0] == "rebalance":
+            # librdkafka pauses the assigned partitions when it enqueues a rebalance event
+            # (their prefetched records are refetched afterwards): the next poll() serves
+            # the event, before any prefetched record
+            index = next((k for k, o in enumerate(ops) if o[0] in ("records", "eof")), len(ops))
+            ops.insert(index, op)
+        else:
+            ops.append(op)
         self._notify()
 
     # -- subscription and group ----------
@@ -238,7 +250,10 @@ class ConsumerClient(ClientBase):
     def unsubscribe(self) -> None:
         """Drop the subscription: revoke (in the next poll) and leave the group."""
         self.subscription = []
-        if self.assignment:
+        self._drop_pending_rebalances()
+        self.group_owned = set()
+        # librdkafka: an eager member calls on_revoke even with an empty assignment
+        if self.assignment or (not self.cooperative and self.state != "init"):
             self._queue(
                 [
                     "rebalance",
@@ -291,7 +306,7 @@ class ConsumerClient(ClientBase):
         if coordinator is None or not coordinator.up:
             self._find_coordinator(self._join)
             return
-        owned = sorted(self.assignment) if self.cooperative else []
+        owned = sorted(self.group_owned) if self.cooperative else []
         self.send(
             coordinator,
             self.cluster.groups.handle_join,
@@ -336,6 +351,7 @@ class ConsumerClient(ClientBase):
                             f"Subscribed topic not available: {topic}: "
                             "Broker: Unknown topic or partition",
                         ),
+                        (topic, 0),  # librdkafka's event names the topic and partition 0
                     ]
                 )
             elif known:
@@ -393,8 +409,9 @@ class ConsumerClient(ClientBase):
         self._rebalances += 1
         self._last_heartbeat_ok = self.world.now
         target = list(result.assignment)
+        owned = self.group_owned
+        self.group_owned = set(target)
         if self.cooperative:
-            owned = set(self.assignment)
             revoked = sorted(owned - set(target))
             added = sorted(set(target) - owned)
             if revoked:
@@ -454,8 +471,25 @@ class ConsumerClient(ClientBase):
         elif name == "NOT_COORDINATOR":
             self._coordinator_lost(lambda: None)
 
+    def _rebalance_pending(self) -> bool:
+        return self._in_rebalance is not None or any(op[0] == "rebalance" for op in self.ops)
+
+    def _drop_pending_rebalances(self) -> None:
+        """Rebalance events the application has not served yet are outdated now."""
+        kept = [op for op in self.ops if op[0] != "rebalance"]
+        self.ops.clear()
+        self.ops.extend(kept)
+        self._rejoin_deferred = False
+
     def _rejoin(self) -> None:
-        """The group is rebalancing: eager members revoke everything first."""
+        """The group is rebalancing: eager members revoke everything first.
+
+        librdkafka does not rejoin while a rebalance callback waits to be served by poll():
+        the rejoin happens once the application has handled it.
+        """
+        if self._rebalance_pending():
+            self._rejoin_deferred = True
+            return
         if self.cooperative or not self.assignment:
             self._rejoin_now()
             return
@@ -476,6 +510,8 @@ class ConsumerClient(ClientBase):
     def _lose_assignment(self) -> None:
         self.state = "lost"
         self.generation = -1
+        self.group_owned = set()
+        self._drop_pending_rebalances()
         if self.assignment:
             self._queue(
                 [
@@ -514,6 +550,8 @@ class ConsumerClient(ClientBase):
             over = round((now - self.last_poll) * 1000) - self.max_poll_ms
             # librdkafka: the error and then the lost-callback come before any record
             # prefetched for the lost partitions (those are dropped with the assignment).
+            self._drop_pending_rebalances()
+            self.group_owned = set()
             if self.assignment:
                 self.ops.appendleft(
                     [
@@ -605,6 +643,17 @@ class ConsumerClient(ClientBase):
                         f"{tp[0]} [{tp[1]}] can't be unassigned since it is not in the "
                         "current assignment",
                     )
+        rebalance = self._in_rebalance
+        if self.auto_commit and (rebalance is None or rebalance.kind != "lost"):
+            # librdkafka (rd_kafka_assignment_serve_removals): with enable.auto.commit the
+            # stored offsets of partitions given up in an orderly way are committed first
+            offsets = {
+                tp: ps.stored
+                for tp in gone
+                if (ps := self.assignment[tp]).stored >= 0 and ps.stored != ps.committed
+            }
+            if offsets and self.member_id and self.alive:
+                self.commit(offsets, self._auto_committed)
         for tp in gone:
             self._drop_partition(tp)
 
@@ -643,7 +692,7 @@ class ConsumerClient(ClientBase):
             return
 
         def got(result: Any) -> None:
-            if ps.version != version or ps.tp not in self.assignment:
+            if ps.version != version or self.assignment.get(ps.tp) is not ps:
                 return
             if isinstance(result, KafkaModelError):
                 self.world.call_later(self.retry_backoff, self._fetch_committed, ps)
@@ -685,12 +734,20 @@ class ConsumerClient(ClientBase):
         leader = self._leader_of(ps)
         if leader is None:
             self.refresh_metadata(
-                [ps.topic], auto_create=False, then=lambda: self._retry_reset(ps, which, version)
+                [ps.topic],
+                auto_create=False,
+                then=lambda: self.world.call_later(
+                    0.0 if self._leader_of(ps) is not None else self.retry_backoff,
+                    self._retry_reset,
+                    ps,
+                    which,
+                    version,
+                ),
             )
             return
 
         def got(result: Any) -> None:
-            if ps.version != version or ps.tp not in self.assignment:
+            if ps.version != version or self.assignment.get(ps.tp) is not ps:
                 return
             if isinstance(result, KafkaModelError):
                 self.refresh_metadata([ps.topic], auto_create=False)
@@ -711,7 +768,7 @@ class ConsumerClient(ClientBase):
         )
 
     def _retry_reset(self, ps: PartitionState, which: int, version: int) -> None:
-        if ps.version == version and ps.tp in self.assignment and self.alive:
+        if ps.version == version and self.assignment.get(ps.tp) is ps and self.alive:
             self._reset_offset(ps, which)
 
     def _leader_of(self, ps: PartitionState) -> Broker | None:
@@ -734,7 +791,7 @@ class ConsumerClient(ClientBase):
             or not ps.ready
             or not self.alive
             or ps.buffered >= self.queued_min
-            or ps.tp not in self.assignment
+            or self.assignment.get(ps.tp) is not ps
         ):
             return
         leader = self._leader_of(ps)
@@ -780,7 +837,7 @@ class ConsumerClient(ClientBase):
 
     def _fetched(self, ps: PartitionState, version: int, result: FetchResult) -> None:
         ps.fetching = False
-        if ps.version != version or ps.tp not in self.assignment:
+        if ps.version != version or self.assignment.get(ps.tp) is not ps:
             self._fetch(ps)
             return
         problem = result.error
@@ -865,8 +922,8 @@ class ConsumerClient(ClientBase):
             op = ops[0]
             kind = op[0]
             if kind == "records":
-                ps = op[1]
-                if op[2] != ps.version or ps.tp not in self.assignment:
+                ps: PartitionState = op[1]
+                if op[2] != ps.version or self.assignment.get(ps.tp) is not ps:
                     ops.popleft()
                     continue
                 if ps.paused:
@@ -904,7 +961,7 @@ class ConsumerClient(ClientBase):
                 return ("error", op[1], op[2] if len(op) > 2 else None)
             if kind == "eof":
                 ps = op[1]
-                if op[2] != ps.version or ps.tp not in self.assignment:
+                if op[2] != ps.version or self.assignment.get(ps.tp) is not ps:
                     continue
                 return ("eof", ps, op[3])
             if kind == "rebalance":
@@ -935,8 +992,8 @@ class ConsumerClient(ClientBase):
             op = ops[0]
             if op[0] != "records":
                 break
-            ps = op[1]
-            if op[2] != ps.version or ps.tp not in self.assignment:
+            ps: PartitionState = op[1]
+            if op[2] != ps.version or self.assignment.get(ps.tp) is not ps:
                 ops.popleft()
                 continue
             if ps.paused:
@@ -985,10 +1042,10 @@ class ConsumerClient(ClientBase):
     def finish_rebalance(self) -> None:
         """After the application's callback: assign/unassign as librdkafka does by default."""
         rebalance = self._in_rebalance
-        self._in_rebalance = None
         if rebalance is None:
             return
         if not self._rebalance_assigned:
+            # still "in the rebalance" here, so the assignment is not traced a second time
             if rebalance.kind == "assign":
                 partitions = [(t, p, OFFSET_INVALID) for t, p in rebalance.partitions]
                 if rebalance.incremental:
@@ -999,10 +1056,15 @@ class ConsumerClient(ClientBase):
                 self.unassign([tp for tp in rebalance.partitions if tp in self.assignment])
             else:
                 self.unassign(None)
+        self._in_rebalance = None
         self._rebalance_assigned = False
         then, self._after_rebalance = self._after_rebalance, None
         if then is not None:
             then()
+        if self._rejoin_deferred and not self._rebalance_pending():
+            self._rejoin_deferred = False
+            if self.state == "stable":
+                self._rejoin()
 
     def _silent_assign(self, partitions: list[tuple[str, int, int]]) -> None:
         for tp in list(self.assignment):
@@ -1218,7 +1280,8 @@ class ConsumerClient(ClientBase):
 
     def closing_revocation(self) -> Rebalance | None:
         """What close() revokes through the application's callback first."""
-        if self.subscription and self.assignment:
+        # librdkafka: an eager member calls on_revoke even with an empty assignment
+        if self.subscription and (self.assignment or not self.cooperative):
             rebalance = Rebalance(
                 "revoke", sorted(self.assignment), self.cooperative, self.generation
             )
@@ -1233,6 +1296,7 @@ class ConsumerClient(ClientBase):
         self._leave()
         self.state = "closed"
         self.assignment.clear()
+        self.group_owned = set()
         self.ops.clear()
         self.finish()
 

@@ -252,6 +252,8 @@ class ProducerClient(ClientBase):
         self._inflight: dict[int, int] = {}
         self._pending: dict[str, list[_Pending]] = {}
         self._topic_errors: dict[str, KafkaModelError] = {}
+        self._awaiting_leader: set[tuple[str, int]] = set()
+        self.fast_refresh = config["topic.metadata.refresh.fast.interval.ms"] / 1000
         self._sticky: dict[str, tuple[int, float]] = {}
         self._reports: deque[tuple[ProducerBatch, KafkaModelError | None, int, int, int]] = deque()
         self._report_event: simpy.Event | None = None
@@ -390,6 +392,12 @@ class ProducerClient(ClientBase):
                 self._want_metadata(topic)
             return
         self._counts[topic] = len(info.partitions)
+        if partition >= len(info.partitions):
+            # librdkafka: a partition the known metadata lacks fails produce() at once
+            self.outstanding -= 1
+            raise KafkaModelError(
+                "_UNKNOWN_PARTITION", "Unable to produce message: Local: Unknown partition"
+            )
         self._start_metadata_timer()
         self._append(
             topic,
@@ -701,14 +709,35 @@ class ProducerClient(ClientBase):
     def _drain(self, tp: tuple[str, int]) -> None:
         queue = self._queues.get(tp)
         while queue:
+            if tp in self._awaiting_leader:
+                return
             leader = self._leader(*tp)
             if leader < 0 or leader not in self.cluster.brokers:
-                self.refresh_metadata([tp[0]], auto_create=False, then=lambda: self._drain(tp))
+                # librdkafka: refresh the metadata, and look again after
+                # topic.metadata.refresh.fast.interval.ms (not at once, in a loop)
+                self._awaiting_leader.add(tp)
+                self.refresh_metadata(
+                    [tp[0]],
+                    auto_create=False,
+                    then=lambda: self._leader_known(tp),
+                )
                 return
             if self._inflight.get(leader, 0) >= self.max_in_flight:
                 return
             batch = queue.popleft()
             self._send_batch(batch, leader)
+
+    def _leader_known(self, tp: tuple[str, int]) -> None:
+        """The metadata answered: drain now if it names a leader, else look again later."""
+        if self._leader(*tp) >= 0:
+            self._leader_check(tp)
+        else:
+            self.world.call_later(self.fast_refresh, self._leader_check, tp)
+
+    def _leader_check(self, tp: tuple[str, int]) -> None:
+        self._awaiting_leader.discard(tp)
+        if self.alive:
+            self._drain(tp)
 
     def _send_batch(self, batch: ProducerBatch, leader: int) -> None:
         world = self.world

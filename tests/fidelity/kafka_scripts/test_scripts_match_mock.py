@@ -22,28 +22,7 @@ from mqsim.clients.runner import run
 SCENARIOS = Path(__file__).resolve().parent / "scenarios"
 
 #: Scenarios where mqsim's Kafka model differs from the mock; the test stays as it should be.
-MODEL_GAPS: dict[str, str] = {
-    "idle_member": (
-        "model: with an eager assignor, unsubscribe() and close() of a member whose assignment"
-        " is empty call on_revoke([]) in librdkafka; mqsim calls no callback"
-    ),
-    "list_topics_cache": (
-        "model: list_topics() of all topics must show the broker's answer only; mqsim also"
-        " lists a topic the client asked about before that does not exist (with an"
-        " UNKNOWN_TOPIC_OR_PART error), from its merged metadata cache"
-    ),
-    "unknown_topic_producer": (
-        "model: Message.partition() / offset() return None for an unassigned partition (-1)"
-        " and a negative offset (mqsim: -1 and -1001, in a failed delivery report); the"
-        " consumer's UNKNOWN_TOPIC_OR_PART event names the topic and partition 0 (mqsim:"
-        " topic None, partition None)"
-    ),
-    "unknown_partition": (
-        "model: produce() to a partition the producer's cached metadata says does not exist"
-        " must raise KafkaException(_UNKNOWN_PARTITION) at once; mqsim queues it and fails it"
-        " in the delivery report (right only while the topic's metadata is unknown)"
-    ),
-}
+MODEL_GAPS: dict[str, str] = {}
 
 
 def _names() -> list[str]:

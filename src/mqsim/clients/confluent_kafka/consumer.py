@@ -453,25 +453,27 @@ class Consumer:
         return self._client.member_id or None
 
     def list_topics(self, topic: str | None = None, timeout: float = -1) -> ClusterMetadata:
-        """Cluster metadata (one topic, or all)."""
+        """Cluster metadata (one topic, or all): the broker's answer to this request."""
         self._check_open()
         client = self._client
         event = self._world.event()
-        client.refresh_metadata(
+        box: list[Any] = []
+
+        def done(result: Any) -> None:
+            box.append(result)
+            if not event.triggered:
+                event.succeed()
+
+        client.fetch_metadata(
             None if topic is None else [topic],
             auto_create=False,
-            then=lambda: event.succeed() if not event.triggered else None,
+            done=done,
         )
-        if not self._world.block(event, timeout_of(timeout)) or client.metadata is None:
+        if not self._world.block(event, timeout_of(timeout)) or not box:
             raise KafkaException(from_model(KafkaModelError("_TIMED_OUT")))
-        metadata = client.metadata
-        if topic is not None:
-            from dataclasses import replace
-
-            metadata = replace(
-                metadata, topics={topic: metadata.topics[topic]} if topic in metadata.topics else {}
-            )
-        return cluster_metadata(metadata)
+        if isinstance(box[0], KafkaModelError):
+            raise KafkaException(from_model(box[0]))
+        return cluster_metadata(box[0])
 
     def consumer_group_metadata(self) -> ConsumerGroupMetadata:
         """An opaque group-metadata object (for ``send_offsets_to_transaction``)."""

@@ -58,12 +58,14 @@ class Message(tuple):  # type: ignore[type-arg]
         return _item(self, 0)[0]  # type: ignore[no-any-return]
 
     def partition(self) -> int | None:
-        """The partition."""
-        return _item(self, 0)[1]  # type: ignore[no-any-return]
+        """The partition (None when unassigned: a record that never got one)."""
+        partition: int | None = _item(self, 0)[1]
+        return None if partition == -1 else partition
 
     def offset(self) -> int | None:
-        """The offset."""
-        return _item(self, 1)  # type: ignore[no-any-return]
+        """The offset (None when there is none: negative, as for a failed delivery)."""
+        offset: int | None = _item(self, 1)
+        return None if offset is not None and offset < 0 else offset
 
     def key(self) -> Any:
         """The key (bytes or None)."""

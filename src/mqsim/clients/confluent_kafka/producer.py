@@ -164,25 +164,26 @@ class Producer:
         """Not modelled: mqsim keeps queued records (librdkafka fails them: _PURGE_QUEUE)."""
 
     def list_topics(self, topic: str | None = None, timeout: float = -1) -> ClusterMetadata:
-        """Cluster metadata (one topic, or all)."""
+        """Cluster metadata (one topic, or all): the broker's answer to this request."""
         client = self._client
         event = self._world.event()
-        topics = None if topic is None else [topic]
-        client.refresh_metadata(
-            topics,
-            auto_create=topic is not None and client.allow_auto_create,
-            then=lambda: event.succeed() if not event.triggered else None,
-        )
-        if not self._world.block(event, timeout_of(timeout)) or client.metadata is None:
-            raise KafkaException(from_model(KafkaModelError("_TIMED_OUT")))
-        metadata = client.metadata
-        if topics is not None:
-            from dataclasses import replace
+        box: list[Any] = []
 
-            metadata = replace(
-                metadata, topics={topic: metadata.topics[topic]} if topic in metadata.topics else {}
-            )
-        return cluster_metadata(metadata)
+        def done(result: Any) -> None:
+            box.append(result)
+            if not event.triggered:
+                event.succeed()
+
+        client.fetch_metadata(
+            None if topic is None else [topic],
+            auto_create=topic is not None and client.allow_auto_create,
+            done=done,
+        )
+        if not self._world.block(event, timeout_of(timeout)) or not box:
+            raise KafkaException(from_model(KafkaModelError("_TIMED_OUT")))
+        if isinstance(box[0], KafkaModelError):
+            raise KafkaException(from_model(box[0]))
+        return cluster_metadata(box[0])
 
     # -- transactions ----------
 
