@@ -49,6 +49,7 @@ import sys
 import traceback
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -64,6 +65,8 @@ RUNNER = "mqsim"
 """The label of the runner's own output lines."""
 
 DEFAULT_GRACE = 5.0
+#: The longest a background step delays the next one while it settles into waiting.
+HEAD_START = 5.0
 """Simulated seconds interrupted scripts get to clean up before they are killed."""
 
 _MQSIM_DIR = os.path.dirname(os.path.abspath(mqsim.__file__)) + os.sep
@@ -366,6 +369,7 @@ class _Runner:
         self._pending_restarts = 0
         self._fault_timers: list[Timer] = []
         self._finished = world.event()
+        self._settling: Program | None = None
         self._by_context: dict[int, _StepState] = {}
 
     def __repr__(self) -> str:
@@ -460,6 +464,16 @@ class _Runner:
             if not step.background:
                 self._waiting = state
                 return
+            program = state.program
+            assert program is not None
+            if not program.settled.triggered:
+                # As a shell user waits to see a background consumer settle into waiting
+                # before typing the next command, the next step starts once it has (at
+                # most HEAD_START later: some scripts never wait for incoming work).
+                self._settling = program
+                program.settled.callbacks.append(partial(self._on_settled, program))
+                self.world.call_later(HEAD_START, self._settled, program)
+                return
         self._check_finished()
 
     def _slept(self, state: _StepState) -> None:
@@ -489,6 +503,11 @@ class _Runner:
         context = program.context
         assert isinstance(context, ScriptContext)
         context.flush_partial()
+        if not program.killed:
+            # The process exits: the OS closes whatever connections the script left open.
+            for node in program.nodes:
+                if self.world.has_node(node) and self.world.is_up(node):
+                    self.world.exit_node(node)
         if state.program is not program:
             return
         status, code = self._outcome(state, program)
@@ -550,6 +569,8 @@ class _Runner:
             try:
                 self._advance()
                 ended = self.driver.run(stop=self._finished, horizon=horizon)
+                while ended == "idle" and self._settle_stalled():
+                    ended = self.driver.run(stop=self._finished, horizon=horizon)
                 if ended != "done":
                     self._stop(ended, grace)
             except KeyboardInterrupt:
@@ -561,6 +582,24 @@ class _Runner:
                 if not abandoned:
                     self.driver.shutdown()
         return self._result(ended)
+
+    def _on_settled(self, program: Program, _event: object) -> None:
+        self._settled(program)
+
+    def _settled(self, program: Program) -> None:
+        """The background script being waited for has settled (or its head start is over)."""
+        if self._settling is program:
+            self._settling = None
+            self._advance()
+
+    def _settle_stalled(self) -> bool:
+        """Nothing can happen while the run waits for a background script to settle: it
+        waits for something no wait marked idle, so take it as settled and go on."""
+        program = self._settling
+        if program is None:
+            return False
+        self._settled(program)
+        return True
 
     def _stop(self, reason: str, grace: float) -> None:
         """Interrupt what still runs, let it clean up for ``grace``, then kill the rest."""

@@ -55,6 +55,9 @@ class Killed(BaseException):
 class Program:
     """A piece of blocking client code running as one simulated process.
 
+    ``settled`` fires the first time the program waits idly (for a delivery, a record, a
+    sleep: see :meth:`ProgramDriver.block`) or ends: a shell user who starts a consumer in
+    the background sees it settle into waiting before typing the next command.
     ``nodes`` lists the world nodes the program created (:meth:`World.add_node` called from
     its thread), so a runner can crash them when it kills the program; ``context`` is free
     for the runner's own per-program state (see :attr:`ProgramDriver.on_resume`).
@@ -63,6 +66,7 @@ class Program:
     def __init__(self, driver: ProgramDriver, name: str, target: Callable[[], Any]) -> None:
         self.name = name
         self.done: simpy.Event = driver.world.env.event()
+        self.settled: simpy.Event = driver.world.env.event()
         self.error: BaseException | None = None
         self.error_text = ""
         self.killed = False
@@ -100,6 +104,8 @@ class Program:
         finally:
             self.finished = True
             driver._by_thread.pop(threading.get_ident(), None)
+            if not self.settled.triggered:
+                self.settled.succeed()
             if not self.done.triggered:
                 self.done.succeed()
             driver._main_turn.release()
@@ -177,11 +183,20 @@ class ProgramDriver:
             program._token = None
             self._ready.append(program)
 
-    def block(self, event: simpy.Event | None, timeout: float | None) -> bool:
-        """Wait for ``event`` (or ``timeout`` seconds); True if the event fired."""
+    def block(
+        self, event: simpy.Event | None, timeout: float | None, *, idle: bool = False
+    ) -> bool:
+        """Wait for ``event`` (or ``timeout`` seconds); True if the event fired.
+
+        ``idle`` says the caller waits for something to happen *to* it (a delivery, a
+        record, the end of a sleep) rather than for the answer to its own request. The
+        first such wait, or any sleep, marks the program :attr:`Program.settled`.
+        """
+        program = self.current()
+        if program is not None and (idle or event is None) and not program.settled.triggered:
+            program.settled.succeed()
         if event is not None and event.processed:
             return True
-        program = self.current()
         if program is None:
             return self._block_direct(event, timeout)
         return self._park(program, event, timeout)

@@ -138,14 +138,18 @@ class World:
         """Call ``fn(*args)`` at simulated time ``time`` (now, if that has passed)."""
         return self.call_later(max(0.0, time - self.now), fn, *args)
 
-    def block(self, event: simpy.Event | None = None, timeout: float | None = None) -> bool:
+    def block(
+        self, event: simpy.Event | None = None, timeout: float | None = None, *, idle: bool = False
+    ) -> bool:
         """Block the calling client code until ``event`` fires or ``timeout`` passes.
 
         This is how a blocking client call (``poll(1.0)``, ``start_consuming()``)
         advances simulated time. Returns True if the event fired, False on timeout.
         Raises :class:`Interrupted` at the horizon or when nothing can happen any more.
+        ``idle=True`` marks a wait for incoming work (``start_consuming``, ``poll``) as
+        opposed to the reply to the caller's own request (see :attr:`Program.settled`).
         """
-        return self.programs.block(event, timeout)
+        return self.programs.block(event, timeout, idle=idle)
 
     def sleep(self, seconds: float) -> None:
         """Block the calling client code for ``seconds`` of simulated time."""
@@ -237,11 +241,22 @@ class World:
 
     def crash(self, name: str) -> None:
         """Crash node ``name`` now: it stops, as a killed process or a powered-off host."""
+        self._stop(name, "fault.crash")
+
+    def exit_node(self, name: str) -> None:
+        """The process behind client node ``name`` exited without closing its connections.
+
+        The operating system closes its sockets, so brokers see what they see when the
+        process is killed: the crash handlers run. Traced as ``node.exit``, not a fault.
+        """
+        self._stop(name, "node.exit")
+
+    def _stop(self, name: str, kind: str) -> None:
         self._require(name)
         if name in self._down:
             return
         self._down.add(name)
-        self.trace.emit("fault.crash", name, None)
+        self.trace.emit(kind, name, None)
         for handler in list(self._crash_handlers.get(name, ())):
             handler()
 

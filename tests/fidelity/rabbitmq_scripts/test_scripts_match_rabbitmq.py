@@ -33,12 +33,6 @@ from mqsim.clients.runner import StepResult, run
 SCENARIOS = Path(__file__).resolve().parent / "scenarios"
 NAMES = sorted(p.parent.name for p in SCENARIOS.glob("*/scenario.json"))
 
-_NO_HEAD_START = (
-    "model: mqsim run starts the step after 'x.py &' at the same simulated instant, so a "
-    "script that needs fewer round trips (emit_log: connect, declare, publish) overtakes the "
-    "background consumer still declaring/binding its queue, and the first message is lost; "
-    "at a shell the consumer is ready first (a person waits for 'Waiting for messages')"
-)
 _ASYNC_CLOSE = (
     "model: pika facade: a channel error caused by an async method (basic_publish to a "
     "missing exchange or with reply_to=amq.rabbitmq.reply-to and no such consumer, "
@@ -46,12 +40,6 @@ _ASYNC_CLOSE = (
     "blocking call) and the next blocking call raises ChannelWrongStateError('Channel is "
     "closed.'); pika reads Channel.Close only inside a blocking call, so is_open stays True "
     "and the next blocking call on that channel raises ChannelClosedByBroker(code, text)"
-)
-_EXIT_KEEPS_CONNECTION = (
-    "model: runner: a script that ends (returns or dies of an exception) without "
-    "connection.close() keeps its connection open in mqsim, so its unacked messages stay "
-    "unacked; RabbitMQ sees the process's socket close and requeues them at once "
-    "(redelivered=True)"
 )
 _REPR = (
     "model: pika facade: repr of spec objects differs: pika prints "
@@ -63,7 +51,6 @@ _REPR = (
 
 #: Scenarios where mqsim does not yet print what RabbitMQ printed: name -> reason.
 MODEL_GAPS: dict[str, str] = {
-    "callback_raises": _EXIT_KEEPS_CONNECTION,
     "consume_cancel": (
         "model: pika facade: BlockingChannel.cancel() returns the number of buffered messages "
         "(pika always returns 0) and nacks them with multiple=True up to the last buffered "
@@ -71,15 +58,10 @@ MODEL_GAPS: dict[str, str] = {
         "not acked (job 3); pika basic_rejects only the still-buffered ones (jobs 4, 5), and "
         "job 3 stays unacked until the connection closes"
     ),
-    "consumer_cancel_notify": _NO_HEAD_START,
     "error_paths": _ASYNC_CLOSE
     + "; and connection.channel() after the broker closed the connection raises "
     "ConnectionClosedByBroker again where pika raises ConnectionWrongStateError",
-    "forgotten_ack": _EXIT_KEEPS_CONNECTION,
-    "message_properties": _NO_HEAD_START + "; " + _REPR,
-    "pubsub_fanout": _NO_HEAD_START,
-    "routing_direct": _NO_HEAD_START,
-    "routing_topic": _NO_HEAD_START,
+    "message_properties": _REPR,
     "rpc_direct_reply_to": _ASYNC_CLOSE,
 }
 

@@ -94,7 +94,8 @@ def test_a_worker_killed_before_its_ack_gets_the_message_again(tmp_path: Path) -
     ]
     first, second = result.steps[0].nodes
     assert [r.actor for r in result.world.trace.select("fault.crash")] == [first]
-    assert result.world.is_up(second)
+    # Interrupted at the horizon, the second run exits: the OS closes its connection.
+    assert [r.actor for r in result.world.trace.select("node.exit")] == [second]
 
 
 def test_a_kafka_consumer_crashed_before_committing_reads_again(tmp_path: Path) -> None:
@@ -102,13 +103,13 @@ def test_a_kafka_consumer_crashed_before_committing_reads_again(tmp_path: Path) 
     so its restarted self reads the same records again (once the group drops the dead one)."""
     scripts(tmp_path, consumer=KAFKA_CONSUMER, producer=KAFKA_PRODUCER)
     result = run(
-        ["consumer.py &", "producer.py"],
+        ["producer.py", "consumer.py &"],
         cwd=tmp_path,
         until="2m",
-        faults=["crash consumer.py@4.5s", "restart consumer.py@5s"],
+        faults=["crash consumer.py@7s", "restart consumer.py@7.5s"],
     )
     assert result.output("consumer.py") == ["got event-0", "got event-1", "got event-2"] * 2
-    assert result.steps[0].runs == 2
+    assert result.steps[1].runs == 2
 
 
 def test_restarting_the_rabbitmq_broker_breaks_the_consumers_connection(tmp_path: Path) -> None:

@@ -143,3 +143,37 @@ def test_shutdown_kills_parked_programs(world: World) -> None:
     assert program.finished
     assert program.killed
     assert world.programs.alive() == []
+
+
+def test_a_program_settles_at_its_first_idle_wait(world: World) -> None:
+    """Waiting for the reply to its own request does not settle a program; waiting for
+    incoming work (idle=True) or sleeping does."""
+    log: list[tuple[str, float]] = []
+
+    def consumer() -> None:
+        world.block(world.timeout(1))  # a request and its reply
+        log.append(("replied", world.now))
+        world.block(world.event(), timeout=5, idle=True)  # waits for deliveries
+
+    program = world.programs.spawn("consumer", consumer)
+    program.settled.callbacks.append(lambda _e: log.append(("settled", world.now)))
+    world.programs.run()
+    assert log == [("replied", 1.0), ("settled", 1.0)]
+
+
+def test_a_program_that_ends_has_settled(world: World) -> None:
+    """A script that never waits idly counts as settled when it ends."""
+    program = world.programs.spawn("quick", lambda: world.block(world.timeout(2)))
+    world.programs.run()
+    assert program.settled.triggered
+    assert program.done.triggered
+
+
+def test_exit_node_runs_crash_handlers_but_is_no_fault(world: World) -> None:
+    """A process that exits with connections open: the OS closes them, as on a kill."""
+    closed: list[float] = []
+    world.add_node("app", on_crash=lambda: closed.append(world.now))
+    world.exit_node("app")
+    assert closed == [0.0]
+    assert not world.is_up("app")
+    assert [r.kind for r in world.trace.select(actor="app")] == ["node.add", "node.exit"]

@@ -316,7 +316,7 @@ class BlockingChannel:
         while seq not in impl.confirms:
             if not impl.open:
                 raise translate(impl.closed_by or ConnectionLost("closed-by-client"))
-            conn._wait(conn._impl.wait_event())
+            conn._wait(conn._impl.wait_event(), idle=True)
         ack = impl.confirms.pop(seq)
         returned: list[ReturnedMessage] = []
         inbox = conn._impl.inbox
@@ -469,7 +469,7 @@ class BlockingChannel:
                 if reason is not None and not isinstance(reason, ConnectionLost):
                     raise translate(reason)
                 return
-            fired = conn._wait(conn._impl.wait_event(), inactivity_timeout)
+            fired = conn._wait(conn._impl.wait_event(), inactivity_timeout, idle=True)
             conn._check_open()
             if not fired and inactivity_timeout is not None:
                 conn._dispatch()

@@ -116,15 +116,19 @@ class BlockingConnection:
 
     # -- time ----------------------------------------------------------------------------
 
-    def _wait(self, event: simpy.Event, timeout: float | None = None) -> bool:
-        return self._world.block(event, timeout)
+    def _wait(
+        self, event: simpy.Event, timeout: float | None = None, *, idle: bool = False
+    ) -> bool:
+        """Block until ``event``; ``idle`` marks a wait for incoming frames (deliveries,
+        returns, timers) rather than for the reply to this client's own request."""
+        return self._world.block(event, timeout, idle=idle)
 
     def process_data_events(self, time_limit: float | None = 0) -> None:
         """Dispatch pending callbacks; with a time limit (None: no limit), first wait up to
         that long for something to arrive."""
         self._check_open()
         if not self._impl.inbox and time_limit != 0:
-            self._wait(self._impl.wait_event(), time_limit)
+            self._wait(self._impl.wait_event(), time_limit, idle=True)
         self._dispatch()
         self._check_open()
 
@@ -137,7 +141,7 @@ class BlockingConnection:
             remaining = deadline - self._world.now
             if remaining <= 0:
                 return
-            self._wait(self._impl.wait_event(), remaining)
+            self._wait(self._impl.wait_event(), remaining, idle=True)
 
     def call_later(self, delay: float, callback: Callable[[], None]) -> int:
         """Call ``callback`` from the connection's dispatch after ``delay`` seconds."""
