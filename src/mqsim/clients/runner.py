@@ -370,6 +370,7 @@ class _Runner:
         self._fault_timers: list[Timer] = []
         self._finished = world.event()
         self._settling: Program | None = None
+        self._settle_by = 0.0
         self._by_context: dict[int, _StepState] = {}
 
     def __repr__(self) -> str:
@@ -471,8 +472,8 @@ class _Runner:
                 # before typing the next command, the next step starts once it has (at
                 # most HEAD_START later: some scripts never wait for incoming work).
                 self._settling = program
+                self._settle_by = self.world.now + HEAD_START
                 program.settled.callbacks.append(partial(self._on_settled, program))
-                self.world.call_later(HEAD_START, self._settled, program)
                 return
         self._check_finished()
 
@@ -568,9 +569,7 @@ class _Runner:
         with using(world), self.sandbox:
             try:
                 self._advance()
-                ended = self.driver.run(stop=self._finished, horizon=horizon)
-                while ended == "idle" and self._settle_stalled():
-                    ended = self.driver.run(stop=self._finished, horizon=horizon)
+                ended = self._drive(horizon)
                 if ended != "done":
                     self._stop(ended, grace)
             except KeyboardInterrupt:
@@ -592,14 +591,22 @@ class _Runner:
             self._settling = None
             self._advance()
 
-    def _settle_stalled(self) -> bool:
-        """Nothing can happen while the run waits for a background script to settle: it
-        waits for something no wait marked idle, so take it as settled and go on."""
-        program = self._settling
-        if program is None:
-            return False
-        self._settled(program)
-        return True
+    def _drive(self, horizon: float) -> str:
+        """Run until done, idle or the horizon. While a background script settles, its
+        head start ends at ``_settle_by`` or when nothing else can happen (it waits for
+        something no wait marked idle); no timer is scheduled for it, so a settled run
+        is not kept alive by one."""
+        while True:
+            limit = horizon if self._settling is None else min(horizon, self._settle_by)
+            ended = self.driver.run(stop=self._finished, horizon=limit)
+            if ended == "done":
+                return ended
+            if self._settling is not None:
+                self._settled(self._settling)
+                continue
+            if ended == "horizon" and self.world.now < horizon:
+                continue
+            return ended
 
     def _stop(self, reason: str, grace: float) -> None:
         """Interrupt what still runs, let it clean up for ``grace``, then kill the rest."""
