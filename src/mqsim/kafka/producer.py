@@ -248,6 +248,7 @@ class ProducerClient(ClientBase):
         self._open: dict[str, list[ProducerBatch | None]] = {}
         self._last_topic: str | None = None  # the topic of the last fast produce() ...
         self._last_open: list[ProducerBatch | None] = []  # ... and its open batches
+        self._last_count = 0  # ... and their number (the topic's partition count)
         self._queues: dict[tuple[str, int], deque[ProducerBatch]] = {}
         self._inflight: dict[int, int] = {}
         self._pending: dict[str, list[_Pending]] = {}
@@ -315,6 +316,7 @@ class ProducerClient(ClientBase):
                 opened = self._open.get(topic)
                 if opened is not None:
                     self._last_topic, self._last_open = topic, opened
+                    self._last_count = len(opened)
             if opened is not None:
                 if partition < 0:
                     batch = opened[_crc32(key) % len(opened)] if key and self._crc_keys else None
@@ -445,28 +447,40 @@ class ProducerClient(ClientBase):
                 and callback is None
                 and timestamp == 0
                 and not trace.full
-                and (on_delivery is None or callable(on_delivery))
             ):
                 kind = key.__class__
                 if kind is str:
                     key = key.encode()
-                    kind = bytes
-                kind_value = value.__class__
-                if kind_value is str:
+                    key_size = len(key)
+                elif kind is bytes:
+                    key_size = len(key)
+                else:
+                    key_size = 0 if key is None else -1
+                kind = value.__class__
+                if kind is bytes:
+                    value_size = len(value)
+                elif kind is str:
                     value = value.encode()
-                    kind_value = bytes
-                if (kind is bytes or key is None) and (kind_value is bytes or value is None):
-                    opened = client._last_open
+                    value_size = len(value)
+                else:
+                    value_size = 0 if value is None else -1
+                if (
+                    key_size >= 0
+                    and value_size >= 0
+                    and (on_delivery is None or callable(on_delivery))
+                ):
                     if partition < 0:
-                        batch = opened[crc32(key) % len(opened)] if key and crc_keys else None
-                    elif partition.__class__ is int:
-                        batch = opened[partition] if partition < len(opened) else None
+                        batch = (
+                            client._last_open[crc32(key) % client._last_count]
+                            if key_size and crc_keys
+                            else None
+                        )
+                    elif partition.__class__ is int and partition < client._last_count:
+                        batch = client._last_open[partition]
                     else:
                         batch = None
                     if batch is not None:
-                        size = (0 if value is None else len(value)) + (
-                            0 if key is None else len(key)
-                        )
+                        size = key_size + value_size
                         outstanding = client.outstanding
                         if size <= max_message and outstanding < max_queued:
                             now = env._now  # simpy's clock, without the property call
@@ -483,8 +497,9 @@ class ProducerClient(ClientBase):
                             elif on_delivery is not None:
                                 batch.callbacks = [None] * (len(values) - 1)
                                 batch.callbacks.append(on_delivery)
-                            batch.size += size + 70
-                            if len(values) >= batch_records or batch.size >= batch_bytes:
+                            size += batch.size + 70
+                            batch.size = size
+                            if size >= batch_bytes or len(values) >= batch_records:
                                 client._seal(batch)
                             return
             fallback(
