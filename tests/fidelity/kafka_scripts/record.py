@@ -15,8 +15,10 @@ step (the mock has no CreateTopics), with the mock's default group initial rebal
 (3000 ms, as Kafka's and mqsim's default world), then runs the steps as a shell would, with
 ``BOOTSTRAP`` set to the mock's bootstrap servers, and writes what each script printed on
 stdout to ``expected/<step number>-<script>.out`` and the exit codes to
-``expected/status.json``. Background scripts still running after the last step get SIGINT
-(Ctrl+C) after ``interrupt_after`` seconds if the scenario says so (as ``mqsim run``
+``expected/status.json`` (a script killed by signal N: 128 + N). ``faults``
+(``"crash worker.py@6s"``, as ``mqsim run`` takes them) SIGKILL a script that many
+seconds after the first step started. Background scripts still running after the last step
+get SIGINT (Ctrl+C) after ``interrupt_after`` seconds if the scenario says so (as ``mqsim run``
 interrupts them at its horizon); else, or if they still run 120 s later, they are killed
 and the scenario fails to record. With ``--repeat N`` the scenario is recorded N times and only
 written if every run printed the same.
@@ -28,18 +30,20 @@ Uses the real confluent-kafka (the ``test`` extra); ``mqsim`` only to parse step
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from mqsim.clients.runner import Step, parse_step
+from mqsim.clients.runner import ScriptFault, Step, parse_fault, parse_step
 
 HERE = Path(__file__).resolve().parent
 SCENARIOS = HERE / "scenarios"
@@ -92,15 +96,30 @@ def run_once(name: str) -> dict[str, Any]:
         work = Path(tmp)
         mock = MockCluster(topics_of(steps), work)
         try:
-            return _run_steps(folder, steps, mock.bootstrap, work, spec.get("interrupt_after"))
+            return _run_steps(
+                folder,
+                steps,
+                mock.bootstrap,
+                work,
+                spec.get("interrupt_after"),
+                [parse_fault(text) for text in spec.get("faults", [])],
+            )
         finally:
             mock.stop()
 
 
 def _run_steps(
-    folder: Path, steps: list[Step], bootstrap: str, work: Path, interrupt_after: float | None
+    folder: Path,
+    steps: list[Step],
+    bootstrap: str,
+    work: Path,
+    interrupt_after: float | None,
+    faults: list[ScriptFault],
 ) -> dict[str, Any]:
     running: list[tuple[int, Step, subprocess.Popen[bytes]]] = []
+    timers = [threading.Timer(fault.at, _crash, (fault, running)) for fault in faults]
+    for timer in timers:
+        timer.start()
     for number, step in enumerate(steps, 1):
         if step.kind == "sleep":
             time.sleep(step.duration)
@@ -127,9 +146,13 @@ def _run_steps(
                 process.wait()
     if interrupt_after is not None:
         time.sleep(interrupt_after)
-        for _, _, process in running:
-            if process.poll() is None:
-                process.send_signal(signal.SIGINT)
+        for _ in range(3):  # once seen lost on a loaded machine: try again after a while
+            for _, _, process in running:
+                if process.poll() is None:
+                    process.send_signal(signal.SIGINT)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                for _, _, process in running:
+                    process.wait(10)
     deadline = time.monotonic() + STEP_TIMEOUT
     for _, _, process in running:
         try:
@@ -137,15 +160,28 @@ def _run_steps(
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+    for timer in timers:
+        timer.cancel()
     result: dict[str, Any] = {"outputs": {}, "status": []}
     for number, step, process in running:
         stdout = (work / f"{number}.stdout").read_text()
         stderr = (work / f"{number}.stderr").read_text()
         result["outputs"][out_name(number, step)] = stdout
-        result["status"].append({"step": step.text, "exit": process.returncode})
+        # killed by signal N: 128 + N, as a shell (and mqsim run) reports it
+        code = process.returncode if process.returncode >= 0 else 128 - process.returncode
+        result["status"].append({"step": step.text, "exit": code})
         if process.returncode != 0 and stderr:
             print(f"--- step {number} {step.text!r} exit {process.returncode}:\n{stderr}")
     return result
+
+
+def _crash(fault: ScriptFault, running: list[tuple[int, Step, subprocess.Popen[bytes]]]) -> None:
+    """``crash SCRIPT@T``: SIGKILL the script's process(es) T seconds after the first step."""
+    if fault.action != "crash":
+        raise ValueError(f"the recorder only knows crash faults of scripts: {fault.text!r}")
+    for _, step, process in list(running):
+        if step.name == fault.target and process.poll() is None:
+            process.kill()
 
 
 def record(name: str, repeat: int) -> bool:

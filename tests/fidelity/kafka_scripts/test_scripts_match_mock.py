@@ -59,9 +59,9 @@ def test_every_scenario_is_recorded() -> None:
 @pytest.mark.parametrize("name", _cases())
 def test_scripts_print_what_they_printed_against_the_mock(name: str) -> None:
     folder = SCENARIOS / name
-    steps = json.loads((folder / "scenario.json").read_text())["steps"]
+    spec = json.loads((folder / "scenario.json").read_text())
     env = {k: v for k, v in os.environ.items() if k != "BOOTSTRAP"}
-    result = run(steps, cwd=folder, env=env)
+    result = run(spec["steps"], cwd=folder, env=env, faults=spec.get("faults", ()))
     outputs, status = _expected(folder)
     got_outputs: dict[str, str] = {}
     got_status: list[dict[str, object]] = []
