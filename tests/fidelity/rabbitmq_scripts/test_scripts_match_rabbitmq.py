@@ -33,14 +33,6 @@ from mqsim.clients.runner import StepResult, run
 SCENARIOS = Path(__file__).resolve().parent / "scenarios"
 NAMES = sorted(p.parent.name for p in SCENARIOS.glob("*/scenario.json"))
 
-_ASYNC_CLOSE = (
-    "model: pika facade: a channel error caused by an async method (basic_publish to a "
-    "missing exchange or with reply_to=amq.rabbitmq.reply-to and no such consumer, "
-    "basic_ack of an unknown tag) closes the channel at once (is_open False before any "
-    "blocking call) and the next blocking call raises ChannelWrongStateError('Channel is "
-    "closed.'); pika reads Channel.Close only inside a blocking call, so is_open stays True "
-    "and the next blocking call on that channel raises ChannelClosedByBroker(code, text)"
-)
 _REPR = (
     "model: pika facade: repr of spec objects differs: pika prints "
     "<Queue.DeclareOk(['consumer_count=0', 'message_count=0', 'queue=q'])> (sorted, str "
@@ -58,17 +50,16 @@ MODEL_GAPS: dict[str, str] = {
         "not acked (job 3); pika basic_rejects only the still-buffered ones (jobs 4, 5), and "
         "job 3 stays unacked until the connection closes"
     ),
-    "error_paths": _ASYNC_CLOSE
-    + "; and connection.channel() after the broker closed the connection raises "
-    "ConnectionClosedByBroker again where pika raises ConnectionWrongStateError",
+    "error_paths": (
+        "model: pika facade: connection.channel() after the broker closed the connection "
+        "raises ConnectionClosedByBroker again where pika raises ConnectionWrongStateError"
+    ),
     "message_properties": _REPR,
-    "rpc_direct_reply_to": _ASYNC_CLOSE,
 }
 
 #: The same, for the runs with a head start for background scripts.
 HEAD_START_GAPS: dict[str, str] = {
     "message_properties": _REPR,
-    "rpc_direct_reply_to": _ASYNC_CLOSE,
 }
 
 HEAD_START = "sleep:0.5s"

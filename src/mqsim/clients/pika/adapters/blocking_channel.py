@@ -56,6 +56,9 @@ class BlockingChannel:
         self._on_close: list[Callback] = []
         self._confirm_callback: Callback | None = None
         self._blocking_confirm = False
+        #: pika reads the broker's ``channel.close`` only inside a blocking call; until
+        #: then the channel looks open (see :meth:`_close_unread`).
+        self._close_read = False
         channel_impl.on_close = self._closed_by_broker
 
     def _closed_by_broker(self, error: BaseException) -> None:
@@ -82,13 +85,32 @@ class BlockingChannel:
 
     @property
     def is_open(self) -> bool:
-        """True while open."""
-        return self._impl.open
+        """True while open, and after the broker closed it until the client reads the
+        ``channel.close`` (pika does that only inside a blocking call)."""
+        return self._impl.open or self._close_unread()
 
     @property
     def is_closed(self) -> bool:
         """True once closed."""
-        return not self._impl.open
+        return not self.is_open
+
+    def _close_unread(self) -> bool:
+        """The broker closed this channel with a channel error the client has not read.
+
+        pika: the ``channel.close`` frame waits in the socket until a blocking call on
+        the connection runs its I/O loop; a call on this channel then raises
+        ``ChannelClosedByBroker``, one after a call on another channel read it raises
+        ``ChannelWrongStateError``. mqsim: the model closes the channel when the frame
+        arrives; the facade marks it read when a wait on the connection returns."""
+        if self._close_read or self._impl.open:
+            return False
+        reason = self._impl.closed_by
+        return isinstance(reason, ModelError) and not reason.hard
+
+    def _read_close(self) -> None:
+        """A blocking call ran the connection's I/O: a pending ``channel.close`` is read."""
+        if self._close_unread():
+            self._close_read = True
 
     @property
     def consumer_tags(self) -> list[str]:
@@ -98,8 +120,16 @@ class BlockingChannel:
     # -- plumbing ------------------------------------------------------------------------
 
     def _require_open(self) -> None:
-        if not self._impl.open:
-            raise exceptions.ChannelWrongStateError("Channel is closed.")
+        """Raise unless open: ``ChannelClosedByBroker`` for a broker close not read yet
+        (pika's call flushes its I/O and reads it), else ``ChannelWrongStateError``."""
+        if self._impl.open:
+            return
+        if self._close_unread():
+            self._close_read = True
+            reason = self._impl.closed_by
+            assert reason is not None
+            raise translate(reason)
+        raise exceptions.ChannelWrongStateError("Channel is closed.")
 
     def _rpc(self, method: str, *args: Any) -> Any:
         self._require_open()
@@ -107,6 +137,7 @@ class BlockingChannel:
         self.connection._wait(event)
         value = event.value
         if isinstance(value, BaseException):
+            self._close_read = True
             raise translate(value)
         return value
 
@@ -315,6 +346,7 @@ class BlockingChannel:
         conn = self.connection
         while seq not in impl.confirms:
             if not impl.open:
+                self._close_read = True
                 raise translate(impl.closed_by or ConnectionLost("closed-by-client"))
             conn._wait(conn._impl.wait_event(), idle=True)
         ack = impl.confirms.pop(seq)
@@ -432,6 +464,7 @@ class BlockingChannel:
             if not self._impl.open:
                 reason = self._impl.closed_by
                 if reason is not None:
+                    self._close_read = True
                     raise translate(reason)
                 return
             conn.process_data_events(time_limit=None)
@@ -467,6 +500,7 @@ class BlockingChannel:
             if not self._impl.open:
                 reason = self._impl.closed_by
                 if reason is not None and not isinstance(reason, ConnectionLost):
+                    self._close_read = True
                     raise translate(reason)
                 return
             fired = conn._wait(conn._impl.wait_event(), inactivity_timeout, idle=True)
@@ -554,6 +588,7 @@ class BlockingChannel:
     def close(self, reply_code: int = 0, reply_text: str = "Normal shutdown") -> None:
         """Close the channel (its unacked messages go back to their queues)."""
         if not self._impl.open:
+            self._close_read = True
             return
         self._consumers.clear()
         self._generator = None

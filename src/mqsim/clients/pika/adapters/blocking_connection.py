@@ -120,8 +120,18 @@ class BlockingConnection:
         self, event: simpy.Event, timeout: float | None = None, *, idle: bool = False
     ) -> bool:
         """Block until ``event``; ``idle`` marks a wait for incoming frames (deliveries,
-        returns, timers) rather than for the reply to this client's own request."""
-        return self._world.block(event, timeout, idle=idle)
+        returns, timers) rather than for the reply to this client's own request.
+
+        As pika's I/O loop does, the wait reads the ``channel.close`` frames that arrived."""
+        try:
+            return self._world.block(event, timeout, idle=idle)
+        finally:
+            self._read_closes()
+
+    def _read_closes(self) -> None:
+        """pika's I/O loop ran: the ``channel.close`` frames that arrived are read."""
+        for channel in list(self._channels.values()):
+            channel._read_close()
 
     def process_data_events(self, time_limit: float | None = 0) -> None:
         """Dispatch pending callbacks; with a time limit (None: no limit), first wait up to
@@ -129,6 +139,7 @@ class BlockingConnection:
         self._check_open()
         if not self._impl.inbox and time_limit != 0:
             self._wait(self._impl.wait_event(), time_limit, idle=True)
+        self._read_closes()
         self._dispatch()
         self._check_open()
 
@@ -202,7 +213,7 @@ class BlockingConnection:
     def channel(self, channel_number: int | None = None) -> BlockingChannel:
         """Open a channel (the lowest free number unless given)."""
         self._check_open()
-        for number in [n for n, ch in self._channels.items() if not ch._impl.open]:
+        for number in [n for n, ch in self._channels.items() if not ch.is_open]:
             del self._channels[number]
         if channel_number is None:
             channel_number = next(

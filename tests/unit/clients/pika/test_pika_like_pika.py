@@ -1,0 +1,74 @@
+"""Details where mqsim.pika must behave as pika 1.4.4 does (found by the script fidelity
+tests, tests/fidelity/rabbitmq_scripts)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from mqsim import World, pika
+from mqsim.amqp import Broker
+from mqsim.clients.default import using
+from mqsim.clients.pika import exceptions
+
+BROKER = "localhost:5672"
+
+
+@pytest.fixture
+def sim() -> Iterator[World]:
+    world = World(seed=1, until="10m")
+    Broker(world, BROKER)
+    with using(world):
+        yield world
+
+
+def connect() -> pika.BlockingConnection:
+    return pika.BlockingConnection(pika.ConnectionParameters("localhost"))
+
+
+def test_async_channel_error_is_read_by_the_next_call_on_that_channel(sim: World) -> None:
+    """A publish to a missing exchange: the channel looks open (even while time passes)
+    until a call on it reads the close, which raises ChannelClosedByBroker."""
+    conn = connect()
+    channel = conn.channel()
+    channel.basic_publish(exchange="nope", routing_key="k", body="b")
+    sim.advance(1.0)
+    assert channel.is_open
+    with pytest.raises(exceptions.ChannelClosedByBroker) as caught:
+        channel.queue_declare("q")
+    assert caught.value.reply_code == 404
+    assert caught.value.reply_text == "NOT_FOUND - no exchange 'nope' in vhost '/'"
+    assert not channel.is_open
+    with pytest.raises(exceptions.ChannelWrongStateError):
+        channel.queue_declare("q")
+
+
+def test_unknown_delivery_tag_is_raised_by_the_next_blocking_call(sim: World) -> None:
+    conn = connect()
+    channel = conn.channel()
+    channel.queue_declare("q")
+    channel.basic_publish(exchange="", routing_key="q", body="x")
+    method, _props, _body = channel.basic_get("q")
+    assert method is not None
+    channel.basic_ack(method.delivery_tag)
+    channel.basic_ack(method.delivery_tag)
+    assert channel.is_open
+    with pytest.raises(exceptions.ChannelClosedByBroker) as caught:
+        channel.queue_declare("q", passive=True)
+    assert caught.value.args == (406, "PRECONDITION_FAILED - unknown delivery tag 1")
+
+
+def test_a_close_read_by_a_call_on_another_channel_leaves_a_closed_channel(sim: World) -> None:
+    """pika reads every frame in any blocking call: the failed channel is then closed, and
+    the next call on it raises ChannelWrongStateError."""
+    conn = connect()
+    failed = conn.channel()
+    failed.basic_publish(exchange="nope", routing_key="k", body="b")
+    other = conn.channel()
+    other.queue_declare("q")
+    assert not failed.is_open
+    assert other.is_open
+    assert other.channel_number != failed.channel_number
+    with pytest.raises(exceptions.ChannelWrongStateError):
+        failed.basic_publish(exchange="", routing_key="q", body="b")
