@@ -50,10 +50,6 @@ MODEL_GAPS: dict[str, str] = {
         "not acked (job 3); pika basic_rejects only the still-buffered ones (jobs 4, 5), and "
         "job 3 stays unacked until the connection closes"
     ),
-    "error_paths": (
-        "model: pika facade: connection.channel() after the broker closed the connection "
-        "raises ConnectionClosedByBroker again where pika raises ConnectionWrongStateError"
-    ),
     "message_properties": _REPR,
 }
 

@@ -72,3 +72,31 @@ def test_a_close_read_by_a_call_on_another_channel_leaves_a_closed_channel(sim: 
     assert other.channel_number != failed.channel_number
     with pytest.raises(exceptions.ChannelWrongStateError):
         failed.basic_publish(exchange="", routing_key="q", body="b")
+
+
+def test_after_the_broker_closed_the_connection(sim: World) -> None:
+    """The first call raises why (503), later ones find pika's I/O loop closed:
+    channel() ConnectionWrongStateError, process_data_events/sleep ValueError."""
+    conn = connect()
+    channel = conn.channel()
+    with pytest.raises(exceptions.ConnectionClosedByBroker) as caught:
+        channel.exchange_declare("weird", exchange_type="nonsense")
+    assert caught.value.reply_code == 503
+    assert conn.is_closed
+    with pytest.raises(exceptions.ConnectionWrongStateError, match="Channel allocation"):
+        conn.channel()
+    with pytest.raises(ValueError, match=r"^Timeout closed before call$"):
+        conn.process_data_events()
+    with pytest.raises(ValueError, match=r"^Timeout closed before call$"):
+        conn.sleep(1.0)
+    with pytest.raises(exceptions.ConnectionWrongStateError):
+        conn.process_data_events(time_limit=None)
+
+
+def test_after_the_client_closed_the_connection(sim: World) -> None:
+    conn = connect()
+    conn.close()
+    with pytest.raises(ValueError, match=r"^Timeout closed before call$"):
+        conn.process_data_events(0)
+    with pytest.raises(exceptions.ConnectionWrongStateError):
+        conn.channel()

@@ -131,14 +131,21 @@ class BlockingChannel:
             raise translate(reason)
         raise exceptions.ChannelWrongStateError("Channel is closed.")
 
+    def _reported(self, reason: BaseException) -> BaseException:
+        """The pika exception for ``reason``, now shown to the application: this channel's
+        close (and the connection's, if it ended) counts as read."""
+        self._close_read = True
+        if not self.connection._impl.is_open:
+            self.connection._closure_reported = True
+        return translate(reason)
+
     def _rpc(self, method: str, *args: Any) -> Any:
         self._require_open()
         event = self._impl.call(method, *args)
         self.connection._wait(event)
         value = event.value
         if isinstance(value, BaseException):
-            self._close_read = True
-            raise translate(value)
+            raise self._reported(value)
         return value
 
     def _method(self, method: Any) -> frame.Method:
@@ -346,8 +353,7 @@ class BlockingChannel:
         conn = self.connection
         while seq not in impl.confirms:
             if not impl.open:
-                self._close_read = True
-                raise translate(impl.closed_by or ConnectionLost("closed-by-client"))
+                raise self._reported(impl.closed_by or ConnectionLost("closed-by-client"))
             conn._wait(conn._impl.wait_event(), idle=True)
         ack = impl.confirms.pop(seq)
         returned: list[ReturnedMessage] = []
@@ -464,8 +470,7 @@ class BlockingChannel:
             if not self._impl.open:
                 reason = self._impl.closed_by
                 if reason is not None:
-                    self._close_read = True
-                    raise translate(reason)
+                    raise self._reported(reason)
                 return
             conn.process_data_events(time_limit=None)
 
@@ -500,8 +505,7 @@ class BlockingChannel:
             if not self._impl.open:
                 reason = self._impl.closed_by
                 if reason is not None and not isinstance(reason, ConnectionLost):
-                    self._close_read = True
-                    raise translate(reason)
+                    raise self._reported(reason)
                 return
             fired = conn._wait(conn._impl.wait_event(), inactivity_timeout, idle=True)
             conn._check_open()

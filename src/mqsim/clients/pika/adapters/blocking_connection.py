@@ -67,6 +67,8 @@ class BlockingConnection:
         self._timers: dict[int, Callback] = {}
         self._next_timer = 0
         self._dispatching = False
+        #: The application has seen the connection end (pika closes its I/O loop then).
+        self._closure_reported = False
 
     def _connect(self, world: World, params: Parameters) -> ClientConnection:
         props = params.client_properties or {}
@@ -108,11 +110,32 @@ class BlockingConnection:
         return not self._impl.is_open
 
     def _check_open(self) -> None:
+        """Raise once the connection ended: the first time with why (pika raises it from the
+        blocking call whose I/O saw the close), then ``ConnectionWrongStateError``."""
+        if self._impl.is_open:
+            return
         reason = self._impl.closed_by
-        if reason is not None:
+        if reason is not None and not self._closure_reported:
+            self._closure_reported = True
             raise translate(reason)
-        if not self._impl.is_open:
-            raise exceptions.ConnectionWrongStateError("Connection is closed.")
+        self._closure_reported = True
+        raise exceptions.ConnectionWrongStateError()
+
+    def _check_loop(self, time_limit: float | None) -> None:
+        """pika: once the application saw the connection end, its I/O loop is closed; a
+        wait with a time limit cannot set its timer (``ValueError``), one without raises
+        ``ConnectionWrongStateError``."""
+        if self._closure_reported and not self._impl.is_open:
+            if time_limit is None:
+                raise exceptions.ConnectionWrongStateError()
+            raise ValueError("Timeout closed before call")
+
+    def _closed_repr(self) -> str:
+        host, _, port = self._impl.broker_name.rpartition(":")
+        return (
+            f"<SelectConnection CLOSED transport=None params=<ConnectionParameters "
+            f"host={host} port={port} virtual_host=/ ssl=False>>"
+        )
 
     # -- time ----------------------------------------------------------------------------
 
@@ -135,7 +158,9 @@ class BlockingConnection:
 
     def process_data_events(self, time_limit: float | None = 0) -> None:
         """Dispatch pending callbacks; with a time limit (None: no limit), first wait up to
-        that long for something to arrive."""
+        that long for something to arrive (after the application saw the connection end:
+        ``ValueError``, or ``ConnectionWrongStateError`` without a limit, as in pika)."""
+        self._check_loop(time_limit)
         self._check_open()
         if not self._impl.inbox and time_limit != 0:
             self._wait(self._impl.wait_event(), time_limit, idle=True)
@@ -147,6 +172,7 @@ class BlockingConnection:
         """Let ``duration`` simulated seconds pass while dispatching callbacks."""
         deadline = self._world.now + duration
         while True:
+            self._check_loop(max(0.0, deadline - self._world.now))
             self._check_open()
             self._dispatch()
             remaining = deadline - self._world.now
@@ -212,6 +238,10 @@ class BlockingConnection:
 
     def channel(self, channel_number: int | None = None) -> BlockingChannel:
         """Open a channel (the lowest free number unless given)."""
+        if self._closure_reported and not self._impl.is_open:
+            raise exceptions.ConnectionWrongStateError(
+                f"Channel allocation requires an open connection: {self._closed_repr()}"
+            )
         self._check_open()
         for number in [n for n, ch in self._channels.items() if not ch.is_open]:
             del self._channels[number]
@@ -224,6 +254,8 @@ class BlockingConnection:
         self._channels[channel_number] = blocking
         value = self._wait_value(event)
         if isinstance(value, BaseException):
+            if not self._impl.is_open:
+                self._closure_reported = True
             raise translate(value)
         return blocking
 
@@ -242,6 +274,7 @@ class BlockingConnection:
             if channel.is_open:
                 channel.close()
         self._wait(self._impl.close())
+        self._closure_reported = True
         self._channels.clear()
 
 
