@@ -17,6 +17,7 @@ from mqsim import cli_run
 from mqsim._version import __version__
 from mqsim.labs import commands as lab_commands
 from mqsim.sim import InvalidArgument, read_jsonl
+from mqsim.testing import commands as replay_commands
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -67,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
 EXTENSIONS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = []
 EXTENSIONS.append(cli_run.register)
 EXTENSIONS.append(lab_commands.add_commands)
+EXTENSIONS.append(replay_commands.register)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

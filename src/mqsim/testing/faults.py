@@ -69,3 +69,31 @@ def fault_plans(
     return st.lists(one(), max_size=max_faults).map(
         lambda groups: FaultPlan(tuple(f for group in groups for f in group))
     )
+
+
+def consumer_fault_plans(
+    system: str = "rabbitmq",
+    *,
+    consumers: int = 1,
+    horizon: Duration = "1s",
+    max_faults: int = 3,
+    kinds: Sequence[str] | None = None,
+    heal_within: Duration = "1s",
+) -> st.SearchStrategy[FaultPlan]:
+    """Fault plans for :func:`mqsim.testing.run_consumer`: on its broker and consumer
+    nodes (see :func:`mqsim.testing.consumer_nodes`), healed within ``heal_within``.
+
+    By default RabbitMQ plans have no ``loss``: an AMQP connection is one TCP stream,
+    which does not lose frames while it lives (a cut holds them; the heartbeat ends it).
+    """
+    if kinds is None:
+        kinds = [k for k in FAULT_KINDS if system == "kafka" or k != "loss"]
+    from mqsim.testing.harness import consumer_nodes
+
+    return fault_plans(
+        consumer_nodes(system, consumers),
+        horizon=horizon,
+        max_faults=max_faults,
+        kinds=kinds,
+        heal_within=heal_within,
+    )

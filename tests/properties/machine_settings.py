@@ -1,0 +1,30 @@
+"""Hypothesis settings for the stateful machines, derived from the loaded profile.
+
+The profiles live in ``tests/conftest.py``: ``ci`` (``CI=true``), ``dev`` (default) and
+``deep`` (``HYPOTHESIS_PROFILE=deep python -m pytest tests/properties``). A machine run
+takes the profile's ``max_examples``; in CI it is derandomized, so a red run is the same
+run on every machine and a replay of its printed scenario reproduces it.
+"""
+
+from __future__ import annotations
+
+import os
+
+from hypothesis import HealthCheck, settings
+
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") == "true" else "dev")
+#: Steps per example: CI keeps runs short, the other profiles use hypothesis' default.
+STEPS = {"ci": 40}.get(PROFILE, 50)
+
+
+def machine_settings(**changes: object) -> settings:
+    """The loaded profile's settings for a machine run (never more examples than it)."""
+    base = settings()
+    values: dict[str, object] = {
+        "deadline": None,
+        "derandomize": PROFILE == "ci" or base.derandomize,
+        "stateful_step_count": min(base.stateful_step_count, STEPS),
+        "suppress_health_check": [*base.suppress_health_check, HealthCheck.too_slow],
+    }
+    values.update(changes)
+    return settings(base, **values)  # type: ignore[arg-type]

@@ -1,0 +1,68 @@
+"""Each Kafka invariant can fail: a deliberately broken model breaks exactly it.
+
+The correct model runs each scenario of :mod:`kafka_variants` with every invariant
+holding; the broken variant breaks the named one, both in the fixed scenario and when
+the hypothesis machine searches for it.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import Phase
+from hypothesis.stateful import run_state_machine_as_test
+from kafka_variants import VARIANTS
+from machine_settings import PROFILE, machine_settings
+
+from mqsim.testing.driver import InvariantViolation, Scenario, replay
+from mqsim.testing.kafka_driver import KafkaDriver
+from mqsim.testing.machines import KafkaMachine
+
+#: Variants the machine finds in well under a second; the deep profile searches for all.
+QUICK = ("one-owner", "stable-coverage", "key-partition")
+
+
+def _scenario(name: str) -> Scenario:
+    ops = VARIANTS[name][1]
+    return Scenario.from_data(
+        {"machine": "kafka", "seed": 0, "ops": [[op, args] for op, args in ops]}
+    )
+
+
+def test_every_kafka_invariant_has_a_broken_variant() -> None:
+    """The variants cover the driver's invariants one for one."""
+    assert sorted(VARIANTS) == sorted(KafkaDriver.INVARIANTS)
+
+
+@pytest.mark.parametrize("name", sorted(VARIANTS))
+def test_scenario_holds_on_the_kafka_model(name: str) -> None:
+    """The scenario that exposes a broken variant breaks nothing on the real model."""
+    result = replay(_scenario(name))
+    assert result.ok, str(result.violation)
+
+
+@pytest.mark.parametrize("name", sorted(VARIANTS))
+def test_broken_kafka_model_breaks_the_invariant(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the model broken on purpose, the driver names the broken invariant."""
+    VARIANTS[name][0](monkeypatch)
+    result = replay(_scenario(name))
+    assert result.violation is not None
+    assert result.violation.invariant == name
+
+
+@pytest.mark.parametrize("name", sorted(VARIANTS) if PROFILE == "deep" else QUICK)
+def test_kafka_machine_finds_the_broken_variant(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The machine's own search finds the broken variant (derandomized, no shrinking)."""
+    VARIANTS[name][0](monkeypatch)
+    with pytest.raises(InvariantViolation) as caught:
+        run_state_machine_as_test(
+            KafkaMachine,
+            settings=machine_settings(
+                derandomize=True,
+                database=None,
+                phases=[Phase.generate],
+                report_multiple_bugs=False,
+            ),
+        )
+    assert caught.value.invariant == name
