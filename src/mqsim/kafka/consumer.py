@@ -889,7 +889,12 @@ class ConsumerClient(ClientBase):
         limit = ps.lso if self.read_committed else ps.hw
         if self.partition_eof and ps.fetch_offset >= limit and ps.eof_at != ps.fetch_offset:
             ps.eof_at = ps.fetch_offset
-            self._queue(["eof", ps, ps.version, ps.fetch_offset])
+            leader = self._leader_of(ps)
+            text = (
+                f"Fetch from broker {leader.id if leader is not None else -1} reached end of "
+                f"partition at offset {ps.fetch_offset} (HighwaterMark {ps.hw})"
+            )
+            self._queue(["eof", ps, ps.version, ps.fetch_offset, text])
         self._fetch(ps)
 
     def _aborted(self, ps: PartitionState, batch: RecordBatch) -> bool:
@@ -908,7 +913,7 @@ class ConsumerClient(ClientBase):
         """The next thing poll() returns, or None.
 
         Items: ``("record", PartitionState, batch, index)``, ``("error", KafkaModelError,
-        tp|None)``, ``("eof", PartitionState, offset)``, ``("rebalance", Rebalance)``.
+        tp|None)``, ``("eof", PartitionState, offset, text)``, ``("rebalance", Rebalance)``.
         """
         self.last_poll = self.world.now
         if self.state == "maxpoll" and self.subscription:
@@ -963,7 +968,7 @@ class ConsumerClient(ClientBase):
                 ps = op[1]
                 if op[2] != ps.version or self.assignment.get(ps.tp) is not ps:
                     continue
-                return ("eof", ps, op[3])
+                return ("eof", ps, op[3], op[4])
             if kind == "rebalance":
                 rebalance: Rebalance = op[1]
                 if rebalance.kind == "assign":

@@ -172,7 +172,7 @@ class Consumer:
                     ps.topic,
                     ps.partition,
                     item[2],
-                    error=KafkaError(KafkaError._PARTITION_EOF),
+                    error=KafkaError(KafkaError._PARTITION_EOF, item[3]),
                 )
             if kind == "rebalance":
                 self._rebalance(item[1])

@@ -87,3 +87,27 @@ def test_consume_builds_messages_with_the_records_fields() -> None:
     assert {m.leader_epoch() for m in got} == {0}
     assert {m.error() for m in got} == {None}
     assert {(m.topic(), m.partition()) for m in got} == {("t", 0)}
+
+
+def test_partition_eof_event_text_is_librdkafkas() -> None:
+    """enable.partition.eof: the event reads 'Fetch from broker N reached end of partition
+    at offset O (HighwaterMark H)', as librdkafka's mock cluster prints it."""
+    world = World(seed=1, until="1m")
+    cluster = KafkaCluster(world, brokers=1)
+    cluster.create_topic("t", 1)
+    with using(world):
+        consumer = Consumer(
+            {
+                "bootstrap.servers": "kafka-1:9092",
+                "group.id": "g",
+                "enable.partition.eof": True,
+            }
+        )
+        consumer.assign([TopicPartition("t", 0, 0)])
+        event = consumer.poll(5.0)
+    assert event is not None
+    assert event.error() is not None
+    assert event.error().str() == (
+        "Fetch from broker 1 reached end of partition at offset 0 (HighwaterMark 0)"
+    )
+    assert (event.partition(), event.offset()) == (0, 0)
