@@ -43,13 +43,6 @@ _REPR = (
 
 #: Scenarios where mqsim does not yet print what RabbitMQ printed: name -> reason.
 MODEL_GAPS: dict[str, str] = {
-    "consume_cancel": (
-        "model: pika facade: BlockingChannel.cancel() returns the number of buffered messages "
-        "(pika always returns 0) and nacks them with multiple=True up to the last buffered "
-        "tag, which also requeues messages the generator already yielded and the script has "
-        "not acked (job 3); pika basic_rejects only the still-buffered ones (jobs 4, 5), and "
-        "job 3 stays unacked until the connection closes"
-    ),
     "message_properties": _REPR,
 }
 

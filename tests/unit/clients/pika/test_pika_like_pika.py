@@ -100,3 +100,33 @@ def test_after_the_client_closed_the_connection(sim: World) -> None:
         conn.process_data_events(0)
     with pytest.raises(exceptions.ConnectionWrongStateError):
         conn.channel()
+
+
+def test_cancel_rejects_only_the_messages_the_generator_has_not_yielded(sim: World) -> None:
+    """cancel() returns 0; a yielded, unacked message stays unacked (back only when the
+    connection closes); the buffered ones go back to the queue at once."""
+    conn = connect()
+    channel = conn.channel()
+    channel.queue_declare("jobs")
+    channel.basic_qos(prefetch_count=3)
+    for n in range(5):
+        channel.basic_publish(exchange="", routing_key="jobs", body=f"job {n + 1}")
+    for method, _props, _body in channel.consume("jobs"):
+        if method.delivery_tag <= 2:
+            channel.basic_ack(method.delivery_tag)
+        else:
+            break
+    assert channel.cancel() == 0
+    bodies = []
+    while True:
+        method, _props, body = channel.basic_get("jobs", auto_ack=True)
+        if method is None:
+            break
+        bodies.append(body)
+    assert bodies == [b"job 4", b"job 5"]
+    conn.close()
+    other = connect().channel()
+    method, _props, body = other.basic_get("jobs", auto_ack=True)
+    assert body == b"job 3"
+    assert method is not None
+    assert method.redelivered

@@ -433,30 +433,47 @@ class BlockingChannel:
         return consumer_tag
 
     def basic_cancel(self, consumer_tag: str) -> list[tuple[Any, Any, Any]]:
-        """Cancel a consumer; auto-ack deliveries not yet dispatched are returned."""
+        """Cancel a consumer; auto-ack deliveries not yet dispatched are returned.
+
+        As pika does, deliveries of a consumer with acks that arrived but were not
+        dispatched are rejected (requeue) before the ``basic.cancel``, and so are those
+        arriving before its ``cancel-ok``."""
         info = self._consumers.get(consumer_tag)
         if info is None:
             return []
+        if not info.auto_ack:
+            self._reject_undispatched(consumer_tag)
         if self._impl.open:
             self._rpc("basic_cancel", consumer_tag)
         self._consumers.pop(consumer_tag, None)
+        if not info.auto_ack:
+            self._reject_undispatched(consumer_tag)
+            return []
         pending: list[tuple[Any, Any, Any]] = []
         inbox = self.connection._impl.inbox
         for item in list(inbox):
             if item[0] == "deliver" and item[1] == self.channel_number and item[2] == consumer_tag:
                 inbox.remove(item)
-                if info.auto_ack:
-                    msg = item[6]
-                    pending.append(
-                        (
-                            spec.Basic.Deliver(
-                                consumer_tag, item[3], item[4], msg.exchange, msg.routing_key
-                            ),
-                            properties_of(msg),
-                            msg.body,
-                        )
+                msg = item[6]
+                pending.append(
+                    (
+                        spec.Basic.Deliver(
+                            consumer_tag, item[3], item[4], msg.exchange, msg.routing_key
+                        ),
+                        properties_of(msg),
+                        msg.body,
                     )
+                )
         return pending
+
+    def _reject_undispatched(self, consumer_tag: str) -> None:
+        """``basic.reject`` (requeue) each delivery to ``consumer_tag`` still in the inbox."""
+        inbox = self.connection._impl.inbox
+        for item in list(inbox):
+            if item[0] == "deliver" and item[1] == self.channel_number and item[2] == consumer_tag:
+                inbox.remove(item)
+                if self._impl.open:
+                    self._impl.cast("basic_reject", item[3], True)
 
     def start_consuming(self) -> None:
         """Dispatch deliveries until every consumer is cancelled."""
@@ -519,20 +536,21 @@ class BlockingChannel:
         return len(self._generator.buffer) if self._generator is not None else 0
 
     def cancel(self) -> int:
-        """Cancel the ``consume()`` generator's consumer; pending messages are requeued."""
+        """Cancel the ``consume()`` generator's consumer, rejecting (requeue) each message
+        it holds but has not yielded yet; messages it already yielded stay unacked. Returns
+        0, as pika has since 0.10."""
         info = self._generator
         if info is None:
             return 0
-        self._generator = None
-        count = len(info.buffer)
-        if count and not info.auto_ack and self._impl.open:
-            last = max(method.delivery_tag for method, _p, _b in info.buffer)
+        try:
+            if not info.auto_ack and self._impl.open:
+                for method, _props, _body in info.buffer:
+                    self._impl.cast("basic_reject", method.delivery_tag, True)
             info.buffer.clear()
             self.basic_cancel(info.tag)
-            self.basic_nack(last, multiple=True, requeue=True)
-            return count
-        self.basic_cancel(info.tag)
-        return count
+        finally:
+            self._generator = None
+        return 0
 
     def basic_get(self, queue: str, auto_ack: bool = False) -> tuple[Any, Any, Any]:
         """``basic.get``: (GetOk, properties, body) or (None, None, None) if empty."""
