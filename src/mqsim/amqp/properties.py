@@ -90,8 +90,10 @@ class BasicProperties:
     __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
-        items = [f"{k}={v!r}" for k, v in self.as_dict().items()]
-        return f"<BasicProperties({items!r})>"
+        """As pika prints them: the set fields as sorted ``'k=v'`` strings (``str`` of each
+        value), or ``<BasicProperties>`` when none is."""
+        items = sorted(f"{k}={v}" for k, v in self.as_dict().items())
+        return f"<BasicProperties({items!r})>" if items else "<BasicProperties>"
 
 
 EMPTY = BasicProperties()

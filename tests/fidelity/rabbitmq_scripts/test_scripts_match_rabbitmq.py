@@ -33,23 +33,11 @@ from mqsim.clients.runner import StepResult, run
 SCENARIOS = Path(__file__).resolve().parent / "scenarios"
 NAMES = sorted(p.parent.name for p in SCENARIOS.glob("*/scenario.json"))
 
-_REPR = (
-    "model: pika facade: repr of spec objects differs: pika prints "
-    "<Queue.DeclareOk(['consumer_count=0', 'message_count=0', 'queue=q'])> (sorted, str "
-    "values, and <BasicProperties> when empty), mqsim <Queue.DeclareOk([\"queue='q'\", ...])> "
-    "in field order with repr values and <BasicProperties([])>; and a header int beyond 32 "
-    "bits comes back from pika as its long type (repr 1700000000000L), from mqsim as int"
-)
-
 #: Scenarios where mqsim does not yet print what RabbitMQ printed: name -> reason.
-MODEL_GAPS: dict[str, str] = {
-    "message_properties": _REPR,
-}
+MODEL_GAPS: dict[str, str] = {}
 
 #: The same, for the runs with a head start for background scripts.
-HEAD_START_GAPS: dict[str, str] = {
-    "message_properties": _REPR,
-}
+HEAD_START_GAPS: dict[str, str] = {}
 
 HEAD_START = "sleep:0.5s"
 

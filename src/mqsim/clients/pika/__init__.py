@@ -7,6 +7,7 @@ simulated time of the default world (:mod:`mqsim.clients.default`).
 from mqsim.amqp.properties import BasicProperties
 from mqsim.clients.pika import (
     adapters,
+    compat,
     connection,
     credentials,
     delivery_mode,
@@ -28,6 +29,7 @@ __all__ = [
     "PlainCredentials",
     "URLParameters",
     "adapters",
+    "compat",
     "connection",
     "credentials",
     "delivery_mode",

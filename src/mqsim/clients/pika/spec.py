@@ -30,8 +30,10 @@ class _Method:
     NAME = ""
 
     def __repr__(self) -> str:
-        items = [f"{k}={v!r}" for k, v in vars(self).items()]
-        return f"<{self.NAME}({items!r})>"
+        """pika's: the fields that are set (not None) as sorted ``'k=v'`` strings (``str``
+        of each value), or just the name when none is."""
+        items = sorted(f"{k}={v}" for k, v in vars(self).items() if v is not None)
+        return f"<{self.NAME}({items!r})>" if items else f"<{self.NAME}>"
 
     def __eq__(self, other: object) -> bool:
         return type(self) is type(other) and vars(self) == vars(other)

@@ -130,3 +130,24 @@ def test_cancel_rejects_only_the_messages_the_generator_has_not_yielded(sim: Wor
     assert body == b"job 3"
     assert method is not None
     assert method.redelivered
+
+
+def test_reprs_and_long_headers_as_pika_prints_them(sim: World) -> None:
+    channel = connect().channel()
+    declared = channel.queue_declare("q")
+    assert repr(declared.method) == (
+        "<Queue.DeclareOk(['consumer_count=0', 'message_count=0', 'queue=q'])>"
+    )
+    assert repr(pika.BasicProperties()) == "<BasicProperties>"
+    headers = {"small": 1, "big": 1_700_000_000_000, "nested": [2**40]}
+    channel.basic_publish("", "q", b"x", pika.BasicProperties(headers=headers, priority=3))
+    _method, props, _body = channel.basic_get("q", auto_ack=True)
+    assert props.headers is not None
+    assert type(props.headers["small"]) is int
+    assert isinstance(props.headers["big"], pika.compat.long)
+    assert repr(props.headers["big"]) == "1700000000000L"
+    assert repr(props.headers["nested"]) == "[1099511627776L]"
+    assert repr(props) == (
+        "<BasicProperties([\"headers={'small': 1, 'big': 1700000000000L, "
+        "'nested': [1099511627776L]}\", 'priority=3'])>"
+    )

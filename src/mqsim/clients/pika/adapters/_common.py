@@ -12,6 +12,7 @@ from mqsim.amqp.errors import AMQPError as ModelError
 from mqsim.amqp.message import Message
 from mqsim.amqp.properties import BasicProperties
 from mqsim.clients.pika import exceptions
+from mqsim.clients.pika.compat import long
 
 Callback = Callable[..., Any]
 
@@ -34,8 +35,20 @@ def translate(error: BaseException) -> BaseException:
 
 
 def properties_of(msg: Message) -> BasicProperties:
-    """A copy of the message's properties (headers deep-copied), as pika decodes them."""
+    """A copy of the message's properties (headers deep-copied), as pika decodes them: an
+    int header beyond 32 bits (pika sends it as a 64-bit ``l``) comes back as pika's
+    :class:`~mqsim.clients.pika.compat.long`."""
     props = msg.properties
     if props.headers:
-        return props.replace(headers=copy.deepcopy(props.headers))
+        return props.replace(headers=_decoded(copy.deepcopy(props.headers)))
     return props.replace()
+
+
+def _decoded(value: Any) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool | long):
+        return value if -(2**31) <= value < 2**31 else long(value)
+    if isinstance(value, dict):
+        return {key: _decoded(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_decoded(item) for item in value]
+    return value
