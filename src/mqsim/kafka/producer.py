@@ -170,42 +170,9 @@ class ProducerStatistics:
     outstanding: int
 
 
-class _Pending:
-    """A record waiting for its topic's metadata."""
-
-    __slots__ = (
-        "callback",
-        "headers",
-        "key",
-        "mid",
-        "partition",
-        "size",
-        "t",
-        "timestamp",
-        "value",
-    )
-
-    def __init__(
-        self,
-        key: bytes | None,
-        value: bytes | None,
-        partition: int,
-        headers: Headers | None,
-        timestamp: int,
-        callback: Any,
-        mid: str | None,
-        size: int,
-        t: float,
-    ) -> None:
-        self.key = key
-        self.value = value
-        self.partition = partition
-        self.headers = headers
-        self.timestamp = timestamp
-        self.callback = callback
-        self.mid = mid
-        self.size = size
-        self.t = t
+#: A record waiting for its topic's metadata: (key, value, partition, headers, timestamp,
+#: callback, message id, size, time produced).
+Pending = tuple[bytes | None, bytes | None, int, Headers | None, int, Any, str | None, int, float]
 
 
 class ProducerClient(ClientBase):
@@ -251,7 +218,10 @@ class ProducerClient(ClientBase):
         self._last_count = 0  # ... and their number (the topic's partition count)
         self._queues: dict[tuple[str, int], deque[ProducerBatch]] = {}
         self._inflight: dict[int, int] = {}
-        self._pending: dict[str, list[_Pending]] = {}
+        self._pending: dict[str, list[Pending]] = {}
+        # the topic whose records wait for metadata, and their list, for the fast path
+        self._pending_topic: str | None = None
+        self._pending_list: list[Pending] = []
         self._topic_errors: dict[str, KafkaModelError] = {}
         self._awaiting_leader: set[tuple[str, int]] = set()
         self.fast_refresh = config["topic.metadata.refresh.fast.interval.ms"] / 1000
@@ -387,10 +357,10 @@ class ProducerClient(ClientBase):
         if info is None or info.error is not None or not info.partitions:
             self._counts.pop(topic, None)
             self._forget_open(topic)
-            self._pending.setdefault(topic, []).append(
-                _Pending(key, value, partition, headers, timestamp, callback, mid, size, now)
-            )
-            if len(self._pending[topic]) == 1:
+            waiting = self._pending.setdefault(topic, [])
+            waiting.append((key, value, partition, headers, timestamp, callback, mid, size, now))
+            self._pending_topic, self._pending_list = topic, waiting
+            if len(waiting) == 1:
                 self._want_metadata(topic)
             return
         self._counts[topic] = len(info.partitions)
@@ -442,7 +412,7 @@ class ProducerClient(ClientBase):
             callback: Any = None,
         ) -> None:
             if (
-                topic is client._last_topic
+                (topic is client._last_topic or topic is client._pending_topic)
                 and headers is None
                 and callback is None
                 and timestamp == 0
@@ -469,7 +439,9 @@ class ProducerClient(ClientBase):
                     and value_size >= 0
                     and (on_delivery is None or callable(on_delivery))
                 ):
-                    if partition < 0:
+                    if topic is not client._last_topic:
+                        batch = None
+                    elif partition < 0:
                         batch = (
                             client._last_open[crc32(key) % client._last_count]
                             if key_size and crc_keys
@@ -479,6 +451,32 @@ class ProducerClient(ClientBase):
                         batch = client._last_open[partition]
                     else:
                         batch = None
+                    if batch is None and topic is client._pending_topic:
+                        # the topic's metadata is not known yet: the record waits with the
+                        # others (librdkafka's unassigned-partition queue)
+                        size = key_size + value_size
+                        outstanding = client.outstanding
+                        if (
+                            size <= max_message
+                            and outstanding < max_queued
+                            and partition.__class__ is int
+                        ):
+                            now = env._now
+                            client._pending_list.append(
+                                (
+                                    key,
+                                    value,
+                                    partition,
+                                    None,
+                                    int(now * 1000),
+                                    on_delivery,
+                                    None,
+                                    size,
+                                    now,
+                                )
+                            )
+                            client.outstanding = outstanding + 1
+                            return
                     if batch is not None:
                         size = key_size + value_size
                         outstanding = client.outstanding
@@ -630,6 +628,7 @@ class ProducerClient(ClientBase):
     def _metadata_arrived(self) -> None:
         metadata = self.metadata
         now = self.world.now
+        self._pending_topic = None
         for topic in list(self._pending):
             info = None if metadata is None else metadata.topics.get(topic)
             if info is not None and info.error is None and info.partitions:
@@ -637,19 +636,7 @@ class ProducerClient(ClientBase):
                 count = len(info.partitions)
                 self._counts[topic] = count
                 self._start_metadata_timer()
-                for r in waiting:
-                    self._append(
-                        topic,
-                        count,
-                        r.key,
-                        r.value,
-                        r.partition,
-                        r.headers,
-                        r.timestamp,
-                        r.callback,
-                        r.mid,
-                        r.size,
-                    )
+                self._append_pending(topic, count, waiting)
                 continue
             waiting = self._pending[topic]
             if (
@@ -663,21 +650,47 @@ class ProducerClient(ClientBase):
                 del self._pending[topic]
                 self._fail_pending(topic, waiting, problem)
                 continue
-            expired = [r for r in waiting if now - r.t >= self.message_timeout]
+            expired = [r for r in waiting if now - r[8] >= self.message_timeout]
             if expired:
-                self._pending[topic] = [r for r in waiting if now - r.t < self.message_timeout]
+                self._pending[topic] = [r for r in waiting if now - r[8] < self.message_timeout]
                 self._fail_pending(topic, expired, KafkaModelError("_MSG_TIMED_OUT"))
             if not self._pending[topic]:
                 del self._pending[topic]
         if self._pending and self.alive:
             self.world.call_later(1.0, self._retry_metadata)
 
-    def _fail_pending(self, topic: str, records: list[_Pending], problem: KafkaModelError) -> None:
-        for r in records:
-            batch = ProducerBatch(topic, -1, r.t)
-            self._add_record(
-                batch, r.key, r.value, r.headers, r.timestamp, r.callback, r.mid, r.size
+    def _append_pending(self, topic: str, count: int, waiting: list[Pending]) -> None:
+        """Batch the records that waited for the metadata (plain keyed ones inline)."""
+        acc = self._acc
+        crc_keys = self._crc_keys
+        for key, value, partition, headers, timestamp, callback, mid, size, _t in waiting:
+            if partition < 0 and key and crc_keys and headers is None and mid is None:
+                batch = acc.get((topic, _crc32(key) % count))
+                if (
+                    batch is not None
+                    and batch.headers is None
+                    and batch.callbacks is None
+                    and callback is None
+                ):
+                    values = batch.values
+                    batch.keys.append(key)
+                    values.append(value)
+                    runs = batch.runs
+                    if runs[-1][1] != timestamp:
+                        runs.append((len(values) - 1, timestamp))
+                    batch.stamp_at = -1.0
+                    batch.size += size + 70
+                    if len(values) >= self.batch_records or batch.size >= self.batch_bytes:
+                        self._seal(batch)
+                    continue
+            self._append(
+                topic, count, key, value, partition, headers, timestamp, callback, mid, size
             )
+
+    def _fail_pending(self, topic: str, records: list[Pending], problem: KafkaModelError) -> None:
+        for key, value, _partition, headers, timestamp, callback, mid, size, t in records:
+            batch = ProducerBatch(topic, -1, t)
+            self._add_record(batch, key, value, headers, timestamp, callback, mid, size)
             self._fail(batch, problem)
 
     def _retry_metadata(self) -> None:
@@ -1007,6 +1020,7 @@ class ProducerClient(ClientBase):
                     self._fail(batch, purged)
             queue.clear()
             queue.extend(sent)
+        self._pending_topic = None
         for topic, waiting in list(self._pending.items()):
             del self._pending[topic]
             self._fail_pending(topic, waiting, purged)
@@ -1126,7 +1140,7 @@ class ProducerClient(ClientBase):
                         (f"{batch.topic}/{batch.partition}", m) for m in batch.records.ids or []
                     )
         for topic, waiting in self._pending.items():
-            lost.extend((f"{topic}/-1", r.mid) for r in waiting if r.mid is not None)
+            lost.extend((f"{topic}/-1", r[6]) for r in waiting if r[6] is not None)
         for where, mid in lost:
             trace.emit("msg.drop", self.name, mid, where=where, reason="client-crash")
 
