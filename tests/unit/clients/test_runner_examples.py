@@ -20,9 +20,8 @@ CASES: list[tuple[str, str, list[str]]] = [
     ("rabbitmq", "receive-send", ["receive.py &", "send.py"]),
     ("rabbitmq", "send-first", ["send.py", "send.py", "receive.py", "--until", "10s"]),
     ("kafka", "producer-consumer", ["producer.py", "consumer.py &", "--until", "30s"]),
-    # librdkafka's gotcha, faithfully: a consumer subscribed before the topic exists gets
-    # UNKNOWN_TOPIC_OR_PART and only sees the topic at its next periodic metadata refresh
-    # (topic.metadata.refresh.interval.ms, 5 minutes).
+    # librdkafka's behaviour, faithfully: a consumer subscribed before the topic exists
+    # reports UNKNOWN_TOPIC_OR_PART ("Subscribed topic not available") first.
     ("kafka", "consumer-first", ["consumer.py &", "producer.py"]),
     (
         "order_notifications",

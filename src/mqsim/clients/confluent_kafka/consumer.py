@@ -136,15 +136,10 @@ class Consumer:
             if remaining is not None and remaining <= 0:
                 if seconds == 0 and not ticked:
                     ticked = True
-                    world.block(self._client.event(), POLL_TICK, idle=self._settled())
+                    world.block(self._client.event(), POLL_TICK, idle=True)
                     continue
                 return None
-            world.block(self._client.event(), remaining, idle=self._settled())
-
-    def _settled(self) -> bool:
-        """True once a poll waits for records, not for the group join to finish."""
-        client = self._client
-        return client.state == "stable" or not client.subscription
+            world.block(self._client.event(), remaining, idle=True)
 
     def _next(self) -> Message | None:
         client = self._client
@@ -239,10 +234,10 @@ class Consumer:
             if remaining is not None and remaining <= 0:
                 if seconds == 0 and not ticked and not out:
                     ticked = True
-                    world.block(client.event(), POLL_TICK, idle=self._settled())
+                    world.block(client.event(), POLL_TICK, idle=True)
                     continue
                 break
-            world.block(client.event(), remaining, idle=self._settled())
+            world.block(client.event(), remaining, idle=True)
         return out
 
     # -- commits ----------
