@@ -224,6 +224,8 @@ class ProducerClient(ClientBase):
         self._pending_list: list[Pending] = []
         self._topic_errors: dict[str, KafkaModelError] = {}
         self._awaiting_leader: set[tuple[str, int]] = set()
+        # batches sent and not answered yet, in the order they were sent
+        self._in_flight: dict[ProducerBatch, None] = {}
         self.fast_refresh = config["topic.metadata.refresh.fast.interval.ms"] / 1000
         self._sticky: dict[str, tuple[int, float]] = {}
         self._reports: deque[tuple[ProducerBatch, KafkaModelError | None, int, int, int]] = deque()
@@ -783,6 +785,7 @@ class ProducerClient(ClientBase):
         self._requests += 1
         broker = self.cluster.brokers[leader]
         self._inflight[leader] = self._inflight.get(leader, 0) + 1
+        self._in_flight[batch] = None
         if self.acks == 0:
             batch.maybe_stored = True
             self.cluster.request(
@@ -795,6 +798,7 @@ class ProducerClient(ClientBase):
                 self.request_timeout,
             )
             self._inflight[leader] -= 1
+            self._in_flight.pop(batch, None)
             self._report(batch, None, OFFSET_INVALID)
             return
         if world.net.reachable(self.name, broker.name):
@@ -814,6 +818,11 @@ class ProducerClient(ClientBase):
     def _produced_reply(self, batch: ProducerBatch, leader: int, result: ProduceResult) -> None:
         self._inflight[leader] = max(0, self._inflight.get(leader, 0) - 1)
         tp = (batch.topic, batch.partition)
+        if batch not in self._in_flight:
+            # purged while in flight: reported already, the response is ignored
+            self._drain(tp)
+            return
+        self._in_flight.pop(batch, None)
         problem = result.error
         if (
             problem is not None
@@ -1055,6 +1064,33 @@ class ProducerClient(ClientBase):
             (self.transactional_id, self.producer_id, self.producer_epoch, commit),
             reply,
         )
+
+    # -- purge ----------
+
+    def purge(self, in_queue: bool = True, in_flight: bool = True) -> None:
+        """librdkafka's rd_kafka_purge: fail queued records with ``_PURGE_QUEUE`` and those
+        in flight with ``_PURGE_INFLIGHT`` (their responses are then ignored); the
+        delivery reports are served by the next poll()/flush()."""
+        if in_flight:
+            purged = KafkaModelError("_PURGE_INFLIGHT")
+            sent, self._in_flight = self._in_flight, {}
+            for batch in sent:
+                self._fail(batch, purged)
+        if in_queue:
+            purged = KafkaModelError("_PURGE_QUEUE")
+            for batch in list(self._acc.values()):
+                self._acc.pop((batch.topic, batch.partition), None)
+                batch.sealed = True
+                self._fail(batch, purged)
+            for topic in list(self._open):
+                self._forget_open(topic)
+            for queue in self._queues.values():
+                while queue:
+                    self._fail(queue.popleft(), purged)
+            self._pending_topic = None
+            for topic, waiting in list(self._pending.items()):
+                del self._pending[topic]
+                self._fail_pending(topic, waiting, purged)
 
     # -- delivery reports ----------
 

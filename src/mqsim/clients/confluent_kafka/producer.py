@@ -161,7 +161,9 @@ class Producer:
             client.flushing = False
 
     def purge(self, in_queue: bool = True, in_flight: bool = True, blocking: bool = True) -> None:
-        """Not modelled: mqsim keeps queued records (librdkafka fails them: _PURGE_QUEUE)."""
+        """Fail queued (``_PURGE_QUEUE``) and in-flight (``_PURGE_INFLIGHT``) records; their
+        delivery reports come from the next poll()/flush()."""
+        self._client.purge(in_queue=in_queue, in_flight=in_flight)
 
     def list_topics(self, topic: str | None = None, timeout: float = -1) -> ClusterMetadata:
         """Cluster metadata (one topic, or all): the broker's answer to this request."""
