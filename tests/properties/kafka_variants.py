@@ -8,18 +8,18 @@ invariant (and the hypothesis machine finds it too).
 
 from __future__ import annotations
 
-import itertools
+import zlib
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from mqsim.kafka import assignors, partitioner
-from mqsim.kafka import producer as producer_module
+from mqsim.kafka import assignors
 from mqsim.kafka.cluster import KafkaCluster
 from mqsim.kafka.consumer import ConsumerClient
 from mqsim.kafka.group import GroupCoordinator
 from mqsim.kafka.log import PartitionLog
+from mqsim.kafka.producer import ProducerClient
 
 Ops = list[tuple[str, dict[str, Any]]]
 Patch = Callable[[pytest.MonkeyPatch], None]
@@ -43,18 +43,16 @@ def skip_an_offset(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def repeat_a_record(monkeypatch: pytest.MonkeyPatch) -> None:
-    """poll() returns every third record a second time."""
+    """poll() returns every third record of a consumer a second time."""
     next_item = ConsumerClient.next_item
-    counter = itertools.count(1)
-    last: dict[str, Any] = {}
 
     def broken(self: ConsumerClient) -> Any:
         item = next_item(self)
         if item is not None and item[0] == "record":
-            previous = last.get(self.name)
-            last[self.name] = item
-            if previous is not None and next(counter) % 3 == 0:
-                return previous
+            records = self.__dict__.setdefault("_records_returned", [])
+            records.append(item)
+            if len(records) % 3 == 0:
+                return records[-2]
         return item
 
     monkeypatch.setattr(ConsumerClient, "next_item", broken)
@@ -141,16 +139,27 @@ def forget_producer_sequences(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def partition_by_arrival(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The key hash also counts records, so one key lands in several partitions."""
-    counter = itertools.count()
+    """A keyed record's partition also counts the producer's records, so one key lands
+    in several partitions."""
+    produce = ProducerClient.produce
 
-    def broken_hash(name: str, key: bytes | None, count: int) -> int | None:
-        if key is None:
-            return None
-        return next(counter) % count
+    def broken(
+        self: ProducerClient,
+        topic: str,
+        value: bytes | None,
+        key: bytes | None = None,
+        partition: int = -1,
+        *args: Any,
+        **kwargs: Any,
+    ) -> None:
+        found = self.cluster.topics.get(topic)
+        if key is not None and partition < 0 and found is not None:
+            sent = self.__dict__.get("_records_sent", 0)
+            self.__dict__["_records_sent"] = sent + 1
+            partition = (zlib.crc32(key) + sent) % len(found.partitions)
+        produce(self, topic, value, key, partition, *args, **kwargs)
 
-    monkeypatch.setattr(partitioner, "hash_partition", broken_hash)
-    monkeypatch.setattr(producer_module, "_crc32", lambda key: next(counter))
+    monkeypatch.setattr(ProducerClient, "produce", broken)
 
 
 def _group_ops(group: str) -> Ops:

@@ -25,8 +25,9 @@ Invariants (checked after every operation):
     messages published on one channel with one priority are first delivered from a
     queue in publish order.
 ``persistence``
-    a persistent message in a durable queue survives a broker restart (so a confirmed
-    one is never lost).
+    a persistent message in a durable queue that the broker confirmed survives a broker
+    crash and restart. (RabbitMQ confirms a persistent message once it is on disk; one
+    not yet written may be lost in a crash, as mqsim models.)
 ``routing``
     each message goes to the queues a reference router computes from the binding graph,
     and the broker's bindings are what the declared operations made them.
@@ -120,6 +121,8 @@ class _Channel:
     open: bool = True
     unacked: list[int] = field(default_factory=list)
     consumers: dict[str, bool] = field(default_factory=dict)
+    prefetch: int = 0
+    limits: dict[str, int] = field(default_factory=dict)
     last_tag: int = 0
     confirm: bool = False
     publishes: int = 0
@@ -161,13 +164,13 @@ class AmqpDriver(Driver):
 
     machine = "amqp"
     INVARIANTS = (
-        "conservation",
-        "prefetch",
         "delivery-tags",
         "redelivered",
         "fifo",
-        "persistence",
         "routing",
+        "persistence",
+        "prefetch",
+        "conservation",
     )
 
     def __init__(self, seed: int = 0, *, latency: float = 0.001, heartbeat: float = 10.0) -> None:
@@ -181,6 +184,7 @@ class AmqpDriver(Driver):
         self.queues: dict[str, bool] = {}
         self.bindings: set[tuple[str, str, str]] = set()
         self.published: dict[str, _Published] = {}
+        self.confirmed: set[str] = set()
         self.pending_failures: list[tuple[str, str]] = []
         # trace bookkeeping
         self._seen = 0
@@ -417,7 +421,9 @@ class AmqpDriver(Driver):
             delivery_mode=2 if persistent else 1, priority=priority, expiration=expiration
         )
         expected = None
-        if not self.late:
+        node = self.slots[slot].node
+        if not self.late and not self.world.net.is_cut(node, BROKER):
+            # a publish held on a cut link routes at heal time, on the graph of then
             expected = reference_route(self.exchanges, self.queues, self.bindings, exchange, key)
         msg, seq = entry.channel.publish(exchange, key, body, props, mandatory)
         msg_id = msg.id
@@ -441,6 +447,7 @@ class AmqpDriver(Driver):
         result = self._call(entry, "basic_consume", queue, "", no_ack)
         if self._ok(result):
             entry.consumers[str(result)] = no_ack
+            entry.limits[str(result)] = entry.prefetch
         return self._ok(result)
 
     def op_cancel(self, slot: str, channel: int, index: int = 0) -> bool:
@@ -477,7 +484,10 @@ class AmqpDriver(Driver):
             # RabbitMQ does not take back deliveries when the limit goes down: until the
             # channel is within the new limit, it may hold more.
             self.global_slack[f"{self.slots[slot].node}:{channel}"] = prefetch
-        return self._ok(self._call(entry, "basic_qos", 0, prefetch, global_qos))
+        result = self._call(entry, "basic_qos", 0, prefetch, global_qos)
+        if self._ok(result) and not global_qos:
+            entry.prefetch = prefetch
+        return self._ok(result)
 
     def op_settle(
         self,
@@ -640,6 +650,13 @@ class AmqpDriver(Driver):
             self._saw_tag(entry, tag, "basic.deliver")
             if not entry.consumers.get(ctag, False):
                 entry.unacked.append(tag)
+        elif kind == "confirm":
+            _kind, _number, tag, multiple, ack = frame
+            seqs = [t for t in entry.seq_ids if t <= tag] if multiple else [tag]
+            for seq in seqs:
+                msg_id = entry.seq_ids.pop(seq, None)
+                if msg_id is not None and ack:
+                    self.confirmed.add(msg_id)
         elif kind == "cancel":
             entry.consumers.pop(frame[2], None)
         elif kind == "channel_close":
@@ -714,11 +731,12 @@ class AmqpDriver(Driver):
         published = self.published.get(msg)
         queue = self.broker.queues.get(where)
         durable = queue is not None and queue.durable
-        if published is not None and published.persistent and durable:
+        if published is not None and published.persistent and durable and msg in self.confirmed:
             self.pending_failures.append(
                 (
                     "persistence",
-                    f"persistent {msg} was lost from durable queue {where} in a broker crash",
+                    f"persistent {msg} ({published.channel} #{published.number}), confirmed, "
+                    f"was lost from durable queue {where} in a broker crash",
                 )
             )
 
@@ -754,18 +772,26 @@ class AmqpDriver(Driver):
                 )
 
     def inv_prefetch(self) -> None:
-        """Unacked deliveries per consumer (and channel) within the prefetch limits."""
+        """Unacked deliveries per consumer (and channel) within the prefetch limits: a
+        consumer's limit is the ``basic.qos`` prefetch its channel had when it started."""
+        limits: dict[tuple[str, int, str], int] = {}
+        for slot in self.slots.values():
+            for number, entry in slot.channels.items():
+                for tag, limit in entry.limits.items():
+                    limits[(slot.node, number, tag)] = limit
         for connection in self.broker.connections:
             for channel in connection.channels.values():
                 for consumer in channel.consumers.values():
-                    if consumer.no_ack or not consumer.prefetch:
+                    limit = limits.get(
+                        (connection.client, channel.number, consumer.tag), consumer.prefetch
+                    )
+                    if consumer.no_ack or not limit:
                         continue
-                    if consumer.unacked > consumer.prefetch:
+                    if consumer.unacked > limit:
                         self.fail(
                             "prefetch",
                             f"consumer {consumer.tag} on {consumer.queue.name} holds "
-                            f"{consumer.unacked} unacked deliveries, prefetch "
-                            f"{consumer.prefetch}",
+                            f"{consumer.unacked} unacked deliveries, prefetch {limit}",
                         )
                 limit = channel.global_prefetch
                 key = f"{connection.client}:{channel.number}"

@@ -464,16 +464,6 @@ class AmqpMachine(RuleBasedStateMachine):
         self.driver.check([name])
 
     @invariant()
-    def conservation(self) -> None:
-        """Each message copy is in exactly one place or has a recorded end."""
-        self._check("conservation")
-
-    @invariant()
-    def prefetch(self) -> None:
-        """Unacked per consumer never exceeds the prefetch count."""
-        self._check("prefetch")
-
-    @invariant()
     def delivery_tags(self) -> None:
         """Delivery tags strictly increase per channel."""
         self._check("delivery-tags")
@@ -489,14 +479,24 @@ class AmqpMachine(RuleBasedStateMachine):
         self._check("fifo")
 
     @invariant()
+    def routing(self) -> None:
+        """Routing equals a reference router on the current binding graph."""
+        self._check("routing")
+
+    @invariant()
     def persistence(self) -> None:
         """Persistent messages in durable queues survive restarts."""
         self._check("persistence")
 
     @invariant()
-    def routing(self) -> None:
-        """Routing equals a reference router on the current binding graph."""
-        self._check("routing")
+    def prefetch(self) -> None:
+        """Unacked per consumer never exceeds the prefetch count."""
+        self._check("prefetch")
+
+    @invariant()
+    def conservation(self) -> None:
+        """Each message copy is in exactly one place or has a recorded end."""
+        self._check("conservation")
 
 
 __all__ = ["AmqpMachine", "KafkaMachine"]
