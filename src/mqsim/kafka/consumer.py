@@ -571,7 +571,11 @@ class ConsumerClient(ClientBase):
                 ]
             )
             self._notify()
+            # librdkafka: leave (a static member sends no LeaveGroup, KIP-345) and forget
+            # the member id; a static member rejoins with its group.instance.id and, if
+            # the group did not move on, gets its old place back without a rebalance
             self._leave()
+            self.member_id = ""
             self.state = "maxpoll"
 
     def _metadata_tick(self) -> None:

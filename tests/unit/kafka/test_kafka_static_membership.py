@@ -84,3 +84,40 @@ def test_static_member_close_does_not_leave_the_group() -> None:
         while len(b.assignment()) < 4:
             b.poll(0.5)
         assert world.now - closed_at >= 30.0 - 3.0
+
+
+def test_static_member_over_max_poll_rejoins_its_place_without_a_rebalance() -> None:
+    """librdkafka: a static member that exceeds max.poll.interval.ms gets
+    _MAX_POLL_EXCEEDED and loses its partitions locally, but sends no LeaveGroup; it
+    rejoins with its group.instance.id and gets the same partitions, no rebalance."""
+    world = World(seed=2, until="10m")
+    cluster = KafkaCluster(world, brokers=1, config={"group.initial.rebalance.delay.ms": 0})
+    cluster.create_topic("t", 4)
+    revokes: list[str] = []
+    with using(world):
+        conf: dict[str, Any] = {
+            "bootstrap.servers": "kafka-1:9092",
+            "group.id": "g",
+            "session.timeout.ms": 30000,
+            "max.poll.interval.ms": 10000,
+        }
+        a = Consumer({**conf, "client.id": "a", "group.instance.id": "a-instance"})
+        b = Consumer({**conf, "client.id": "b", "group.instance.id": "b-instance"})
+        a.subscribe(["t"], on_revoke=lambda _c, ps: revokes.append("a"))
+        b.subscribe(["t"], on_revoke=lambda _c, ps: revokes.append("b"))
+        for _ in range(10):
+            a.poll(0.2)
+            b.poll(0.2)
+        before = sorted(p.partition for p in a.assignment())
+        for _ in range(60):  # a does not poll for 12 s
+            b.poll(0.2)
+        event = a.poll(0)
+        assert event is not None
+        assert event.error() is not None
+        assert event.error().name() == "_MAX_POLL_EXCEEDED"
+        for _ in range(20):
+            a.poll(0.2)
+            b.poll(0.2)
+        assert sorted(p.partition for p in a.assignment()) == before
+    assert [r.get("generation") for r in world.trace.select("kafka.rebalance")] == [1]
+    assert revokes == ["a"]  # a's lost partitions (on_revoke stands in for on_lost); b: none
