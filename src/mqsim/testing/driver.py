@@ -159,6 +159,16 @@ class InvariantViolation(AssertionError):
         return path
 
 
+@dataclass(frozen=True, slots=True)
+class DriverStatistics:
+    """What a driver did: machine, seed, operations run, simulated time."""
+
+    machine: str
+    seed: int
+    steps: int
+    now: float
+
+
 #: Environment variable naming a folder where failing scenarios are written.
 FAILURE_DIR_ENV = "MQSIM_FAILURE_DIR"
 
@@ -182,6 +192,12 @@ class Driver:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} seed={self.seed} steps={len(self.ops)}>"
+
+    def statistics(self) -> DriverStatistics:
+        """Machine, seed, steps and simulated time so far."""
+        world = getattr(self, "world", None)
+        now = float(world.now) if world is not None else 0.0
+        return DriverStatistics(self.machine, self.seed, len(self.ops), now)
 
     @classmethod
     def operations(cls) -> frozenset[str]:
@@ -295,6 +311,7 @@ __all__ = [
     "DRIVERS",
     "FAILURE_DIR_ENV",
     "Driver",
+    "DriverStatistics",
     "InvariantViolation",
     "Op",
     "ReplayResult",

@@ -44,6 +44,8 @@ def test_replay_runs_every_step_and_checks_every_invariant() -> None:
     assert steps == [f"{i}:{op[0]}" for i, op in enumerate(OPS, start=1)]
     assert isinstance(result.driver, Driver)
     assert sum(c.consumed for c in result.driver.consumers.values()) == 3
+    stats = result.driver.statistics()
+    assert (stats.machine, stats.seed, stats.steps, stats.now) == ("kafka", 4, 5, 5.0)
 
 
 def test_same_scenario_same_run() -> None:

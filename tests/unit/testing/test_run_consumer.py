@@ -74,8 +74,8 @@ def test_run_consumer_checks_its_arguments() -> None:
 # -- the README example ------------------------------------------------------------------
 
 
-def make_handler(ledger: dict[bytes, int]):  # type: ignore[no-untyped-def]
-    def handle(delivery):  # type: ignore[no-untyped-def]
+def make_handler(ledger: dict[bytes, int]):
+    def handle(delivery):
         # idempotent: a payment applied twice is applied once
         ledger.setdefault(delivery.body, len(delivery.body))
 
@@ -84,7 +84,7 @@ def make_handler(ledger: dict[bytes, int]):  # type: ignore[no-untyped-def]
 
 @settings(max_examples=25, deadline=None)
 @given(messages=workloads(max_size=8), faults=consumer_fault_plans("rabbitmq"))
-def test_payments_are_applied_once(messages, faults):  # type: ignore[no-untyped-def]
+def test_payments_are_applied_once(messages, faults):
     ledger: dict[bytes, int] = {}
     outcome = run_consumer(make_handler(ledger), messages, faults, system="rabbitmq")
     assert not outcome.lost, outcome.summary()
@@ -94,7 +94,7 @@ def test_payments_are_applied_once(messages, faults):  # type: ignore[no-untyped
 def test_the_readme_example_catches_a_handler_that_is_not_idempotent() -> None:
     """Adding instead of setting: hypothesis finds a crash that applies a payment twice."""
 
-    def make_adding_handler(ledger: dict[bytes, int]):  # type: ignore[no-untyped-def]
+    def make_adding_handler(ledger: dict[bytes, int]):
         def handle(delivery: Delivery) -> None:
             ledger[delivery.body] = ledger.get(delivery.body, 0) + len(delivery.body)
 
