@@ -23,6 +23,10 @@ interrupts them at its horizon); else, or if they still run 120 s later, they ar
 and the scenario fails to record. With ``--repeat N`` the scenario is recorded N times and only
 written if every run printed the same.
 
+Scenarios with several consumer processes in one group rely on their joining within that
+3 s delay, and on no commit racing a rebalance (the mock answers REBALANCE_IN_PROGRESS to a
+commit while it rebalances); record them with ``--repeat`` on a quiet machine.
+
 Uses the real confluent-kafka (the ``test`` extra); ``mqsim`` only to parse steps the way
 ``mqsim run`` does.
 """

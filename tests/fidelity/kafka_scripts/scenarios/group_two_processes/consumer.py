@@ -2,6 +2,7 @@
 
 import os
 import sys
+import time
 
 from confluent_kafka import Consumer
 
@@ -48,5 +49,7 @@ print(
 print(f"positions: {sorted(tp.offset for tp in positions)}")
 consumer.commit(asynchronous=False)
 done = True  # later rebalances depend on when the other worker leaves: not printed
+time.sleep(2)  # let the other worker commit too before the group rebalances (the mock
+# refuses commits while a rebalance is in progress)
 consumer.close()
 print("closed")
