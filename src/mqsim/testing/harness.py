@@ -540,9 +540,18 @@ class _AmqpSession(_Session):
         if lost:
             self.alive = False
             self.pending.clear()
+            self._keep_node()
             self.world.call_later(1.0, self._reconnect_after_loss)
             return
         self._work()
+
+    def _keep_node(self) -> None:
+        """The process outlives its connection: while it reconnects, its node stays in the
+        world (so faults on it still apply; a closed connection removes its node)."""
+        world = self.world
+        if not world.has_node(self.name):
+            world.add_node(self.name, self)
+            world.on_restart(self.name, lambda: self.run._spawn(self.name))
 
     def _reconnect_after_loss(self) -> None:
         if self.run.sessions.get(self.name) is self and self.world.is_up(self.name):
