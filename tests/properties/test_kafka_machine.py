@@ -2,7 +2,7 @@
 
 Every invariant is checked after every step; a failure prints the seed and the operation
 list, which ``mqsim replay`` runs again. Known model bugs are replayed first (their shrunk
-scenarios are below), so while one is open the machine test is an expected failure.
+scenarios are below) and stay as regression tests.
 """
 
 from __future__ import annotations
@@ -11,12 +11,13 @@ import pytest
 from hypothesis.stateful import run_state_machine_as_test
 from machine_settings import machine_settings
 
-from mqsim.testing.driver import InvariantViolation, replay
+from mqsim.testing.driver import replay
 from mqsim.testing.machines import KafkaMachine
 
-#: Open model bugs the machine found, as shrunk scenarios (see the report of issue 7).
+#: Model bugs the machine found, as shrunk scenarios (see the report of issue 7); fixed,
+#: each now replays as a regression test.
 KNOWN_BUGS = {
-    # A pending acks=all produce is answered with success once the ISR shrank below
+    # A pending acks=all produce was answered with success once the ISR shrank below
     # min.insync.replicas (a follower crashed and was fenced); Kafka answers
     # NOT_ENOUGH_REPLICAS_AFTER_APPEND (Partition.checkEnoughReplicasReachOffset).
     "acks-all-after-isr-shrink": (
@@ -28,8 +29,8 @@ KNOWN_BUGS = {
         '"key": null, "count": 1}], ["advance", {"seconds": 7.0}]]}'
     ),
     # A non-idempotent producer retries a batch whose response was lost; the leader
-    # appends the same RecordBatch object again and PartitionLog.append rewrites its
-    # base offset, so the first copy moves: offset 0 vanishes, offset 1 is there twice.
+    # appended the same RecordBatch object again and PartitionLog.append rewrote its
+    # base offset, so the first copy moved: offset 0 vanished, offset 1 was there twice.
     "retried-batch-aliased": (
         '{"machine": "kafka", "seed": 0, "options": {"brokers": 3, "trace": "full", '
         '"latency": 0.001}, "ops": [["create_topic", {"name": "t0", "partitions": 1, '
@@ -41,13 +42,6 @@ KNOWN_BUGS = {
 }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=InvariantViolation,
-    reason="model bug: acks=all answered after the ISR shrank below min.insync.replicas "
-    "(acked-not-lost) and a retried batch aliased in the log (offsets-dense); shrunk "
-    "examples in KNOWN_BUGS",
-)
 def test_kafka_machine_invariants_hold() -> None:
     """Produce, consume, commit, seek, group changes, broker and client crashes, network
     cuts and time: every Kafka invariant holds after every step."""
@@ -59,8 +53,7 @@ def test_kafka_machine_invariants_hold() -> None:
 
 
 @pytest.mark.parametrize("name", sorted(KNOWN_BUGS))
-@pytest.mark.xfail(strict=True, reason="model bug: see KNOWN_BUGS (issue 7 report)")
 def test_known_kafka_model_bug_is_fixed(name: str) -> None:
-    """The shrunk scenario of an open model bug replays without breaking an invariant."""
+    """The shrunk scenario of a fixed model bug replays without breaking an invariant."""
     result = replay(KNOWN_BUGS[name])
     assert result.ok, str(result.violation)

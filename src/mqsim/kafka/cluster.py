@@ -737,6 +737,12 @@ class KafkaCluster:
             verdict = self._check_sequence(partition, batch)
             if verdict is not None:
                 return verdict
+        if batch.base_offset >= 0:
+            # Kafka decodes every request into records of its own; mqsim hands the
+            # producer's batch object over, so a retry of a batch some log already holds
+            # (a lost response, a new leader) is stored as a copy, never the same object.
+            batch = batch.copy()
+            batch.delete_horizon = -1.0
         log = partition.leader_log
         world = self.world
         base = log.append(batch, epoch=partition.epoch, now=world.now)
@@ -797,16 +803,26 @@ class KafkaCluster:
             self._wake_followers(partition)
 
     def _advance_hw(self, partition: Partition, hw: int) -> None:
+        """Move the high watermark to ``hw`` and answer the acks=all produces it covers.
+
+        Kafka (Partition.checkEnoughReplicasReachOffset): a waiting acks=all produce
+        completes once the HW passes its batch; if by then the ISR is smaller than
+        min.insync.replicas, the answer is NOT_ENOUGH_REPLICAS_AFTER_APPEND (the records
+        stay in the log; the producer may retry and so duplicate them), not success.
+        """
         if hw <= partition.hw:
             return
         partition.hw = hw
         if partition.ack_waiters:
             still = []
+            enough = len(partition.isr) >= partition.config("min.insync.replicas")
             for end, respond, result in partition.ack_waiters:
-                if end <= hw:
+                if end > hw:
+                    still.append((end, respond, result))
+                elif enough:
                     respond(result)
                 else:
-                    still.append((end, respond, result))
+                    respond(ProduceResult(-1, KafkaModelError("NOT_ENOUGH_REPLICAS_AFTER_APPEND")))
             partition.ack_waiters = still
         if partition.fetch_waiters:
             waiters, partition.fetch_waiters = partition.fetch_waiters, []
