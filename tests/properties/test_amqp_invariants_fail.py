@@ -11,7 +11,7 @@ import pytest
 from amqp_variants import VARIANTS
 from hypothesis import Phase
 from hypothesis.stateful import run_state_machine_as_test
-from machine_settings import PROFILE, machine_settings
+from machine_settings import PROFILE, SEARCH_EXAMPLES, machine_settings
 
 from mqsim.testing.amqp_driver import AmqpDriver
 from mqsim.testing.driver import InvariantViolation, Scenario, replay
@@ -58,6 +58,7 @@ def test_amqp_machine_finds_the_broken_variant(name: str, monkeypatch: pytest.Mo
             settings=machine_settings(
                 derandomize=True,
                 database=None,
+                max_examples=SEARCH_EXAMPLES,
                 phases=[Phase.generate],
                 report_multiple_bugs=False,
             ),

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import Phase
 from hypothesis.stateful import run_state_machine_as_test
 from kafka_variants import VARIANTS
-from machine_settings import PROFILE, machine_settings
+from machine_settings import PROFILE, SEARCH_EXAMPLES, machine_settings
 
 from mqsim.testing.driver import InvariantViolation, Scenario, replay
 from mqsim.testing.kafka_driver import KafkaDriver
@@ -61,6 +61,7 @@ def test_kafka_machine_finds_the_broken_variant(name: str, monkeypatch: pytest.M
             settings=machine_settings(
                 derandomize=True,
                 database=None,
+                max_examples=SEARCH_EXAMPLES,
                 phases=[Phase.generate],
                 report_multiple_bugs=False,
             ),
