@@ -15,6 +15,7 @@ and the consumers (``consumer-1``, ``consumer-2``...); :func:`consumer_nodes` li
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -344,8 +345,9 @@ class _Run:
                 return
 
 
-class _Session:
-    """One consumer process."""
+class _Session(ABC):
+    """One consumer process; :class:`_AmqpSession` and :class:`_KafkaSession` say how it
+    connects and consumes."""
 
     def __init__(self, run: _Run, name: str) -> None:
         self.run = run
@@ -354,8 +356,9 @@ class _Session:
         self.alive = True
         self.busy = False
 
+    @abstractmethod
     def start(self) -> None:
-        raise NotImplementedError
+        """Connect and start consuming."""
 
     def kill(self) -> None:
         self.alive = False
