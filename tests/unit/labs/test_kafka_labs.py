@@ -75,24 +75,7 @@ def test_the_mistake_shows_the_anomaly_and_the_fix_removes_it(name: str) -> None
         assert not fixed.shows_anomaly, (seed, dict(fixed.anomalies))
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(
-            name,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="lab: now that the revoke is served at the next poll (model fix), the "
-                "eager rebalance at t=12 s completes at the instant of the revoke (no link "
-                "latency, members polling), so stopped_ms is 0; the lab needs latency or "
-                "busy members to show it",
-            ),
-        )
-        if name == "eager-vs-cooperative"
-        else name
-        for name in NAMES
-    ],
-)
+@pytest.mark.parametrize("name", NAMES)
 def test_every_named_anomaly_appears_without_the_fix(name: str) -> None:
     """Each anomaly a lab names is one its mistake produces (not a count that stays 0)."""
     mistake = run_lab(get_lab(name), seed=1)
