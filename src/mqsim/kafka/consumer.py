@@ -1141,12 +1141,18 @@ class ConsumerClient(ClientBase):
             [KafkaModelError | None, list[tuple[TP, int, KafkaModelError | None]]], object
         ],
     ) -> None:
-        """OffsetCommit: ``offsets`` (None: the stored offsets); ``done(error, results)``."""
-        if offsets is None:
+        """OffsetCommit: ``offsets`` (None: the stored offsets); ``done(error, results)``.
+
+        librdkafka leaves logical offsets (OFFSET_END, OFFSET_STORED... all < 0) out of an
+        explicit commit; when none is left the commit fails locally with _NO_OFFSET.
+        """
+        if offsets is not None:
+            offsets = {tp: offset for tp, offset in offsets.items() if offset >= 0}
+        else:
             offsets = self.stored_offsets()
-            if not offsets:
-                self.world.call_later(0.0, _call, done, KafkaModelError("_NO_OFFSET"), [])
-                return
+        if not offsets:
+            self.world.call_later(0.0, _call, done, KafkaModelError("_NO_OFFSET"), [])
+            return
         self._commits += 1
         coordinator = self.coordinator or self.cluster.groups.coordinator_for(self.group_id)
         if coordinator is None or not coordinator.up:

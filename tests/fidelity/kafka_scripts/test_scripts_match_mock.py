@@ -27,12 +27,6 @@ MODEL_GAPS: dict[str, str] = {
         "model: assignment() after a group assignment holds OFFSET_STORED (-1000), mqsim"
         " -1001; position() carries the last message's leader epoch (0), mqsim None"
     ),
-    "offsets_api_errors": (
-        "model: store_offsets() with enable.auto.offset.store=true fails with 'StoreOffsets"
-        " failed: Local: Invalid argument or configuration' (mqsim: no prefix); commit() of"
-        " only logical offsets (OFFSET_END) raises _NO_OFFSET 'Commit failed: Local: No offset"
-        " stored' (mqsim commits -1)"
-    ),
     "producer_len": (
         "model: len(producer) also counts delivery-report events not yet served (one per"
         " delivered or purged batch: 3 messages -> 4), and poll() returns the number of events"

@@ -311,7 +311,10 @@ class Consumer:
         try:
             self._client.store_offsets(items)
         except KafkaModelError as problem:
-            raise raise_model(problem) from None
+            # confluent-kafka: "StoreOffsets failed: <librdkafka's text for the code>"
+            raise KafkaException(
+                KafkaError(problem.code, f"StoreOffsets failed: {problem.text}")
+            ) from None
 
     def committed(
         self, partitions: list[TopicPartition], timeout: float | None = None

@@ -1,0 +1,68 @@
+"""Client behaviours recorded against librdkafka's mock cluster (see
+tests/fidelity/kafka_scripts): error texts of offset calls, assignment offsets, and the
+delivery-report events that len(producer) and poll() count."""
+
+from __future__ import annotations
+
+import pytest
+
+from mqsim import World
+from mqsim.clients.default import using
+from mqsim.confluent_kafka import (
+    OFFSET_END,
+    Consumer,
+    KafkaError,
+    KafkaException,
+    Producer,
+    TopicPartition,
+)
+from mqsim.kafka import KafkaCluster
+
+
+def _world() -> tuple[World, KafkaCluster]:
+    world = World(seed=3, trace="off", until="1m")
+    cluster = KafkaCluster(world, brokers=1)
+    cluster.create_topic("t", 2)
+    return world, cluster
+
+
+def _consumer_with_a_message() -> tuple[Consumer, object]:
+    producer = Producer({"bootstrap.servers": "kafka-1:9092"})
+    producer.produce("t", b"v", b"k", partition=0)
+    producer.flush(5)
+    consumer = Consumer(
+        {"bootstrap.servers": "kafka-1:9092", "group.id": "g", "auto.offset.reset": "earliest"}
+    )
+    consumer.subscribe(["t"])
+    msg = None
+    while msg is None or msg.error():
+        msg = consumer.poll(1.0)
+    return consumer, msg
+
+
+def test_store_offsets_with_auto_store_names_the_call() -> None:
+    """enable.auto.offset.store=true: 'StoreOffsets failed: Local: Invalid argument...'."""
+    world, _ = _world()
+    with using(world):
+        consumer, msg = _consumer_with_a_message()
+        with pytest.raises(KafkaException) as raised:
+            consumer.store_offsets(message=msg)  # type: ignore[arg-type]
+        error = raised.value.args[0]
+        assert error.code() == KafkaError._INVALID_ARG
+        assert error.str() == "StoreOffsets failed: Local: Invalid argument or configuration"
+        consumer.close()
+
+
+def test_commit_of_logical_offsets_only_has_nothing_to_commit() -> None:
+    """Logical offsets are left out of a commit; none left -> _NO_OFFSET, nothing stored."""
+    world, _ = _world()
+    with using(world):
+        consumer, _ = _consumer_with_a_message()
+        with pytest.raises(KafkaException) as raised:
+            consumer.commit(offsets=[TopicPartition("t", 1, OFFSET_END)], asynchronous=False)
+        error = raised.value.args[0]
+        assert error.code() == KafkaError._NO_OFFSET
+        assert error.str() == "Commit failed: Local: No offset stored"
+        committed = consumer.committed([TopicPartition("t", 1)], timeout=5)
+        assert committed[0].offset < 0
+        consumer.close()
