@@ -59,6 +59,7 @@ class PartitionState:
     """One assigned partition as the consumer tracks it."""
 
     __slots__ = (
+        "assigned_offset",
         "buffered",
         "committed",
         "eof_at",
@@ -70,6 +71,7 @@ class PartitionState:
         "partition",
         "paused",
         "position",
+        "position_epoch",
         "ready",
         "stored",
         "topic",
@@ -85,6 +87,10 @@ class PartitionState:
         self.where = f"{topic}/{partition}"
         self.fetch_offset = OFFSET_INVALID
         self.position = OFFSET_INVALID
+        # leader epoch of the last record returned (librdkafka: position()'s leader_epoch)
+        self.position_epoch: int | None = None
+        # the offset the partition was assigned with (what assignment() shows)
+        self.assigned_offset = OFFSET_INVALID
         self.stored = OFFSET_INVALID
         self.committed = OFFSET_INVALID
         self.paused = False
@@ -627,6 +633,7 @@ class ConsumerClient(ClientBase):
                     "_CONFLICT", f"{topic} [{partition}] is already part of the current assignment"
                 )
             ps = PartitionState(topic, partition)
+            ps.assigned_offset = offset
             self.assignment[tp] = ps
             self._start_partition(ps, offset)
         if self._in_rebalance is None:
@@ -949,6 +956,7 @@ class ConsumerClient(ClientBase):
                 ps.buffered -= 1
                 offset = batch.base_offset + i
                 ps.position = offset + 1
+                ps.position_epoch = batch.epoch
                 if self.auto_store:
                     ps.stored = offset + 1
                 self._consumed += 1
@@ -1018,6 +1026,7 @@ class ConsumerClient(ClientBase):
             ps.buffered -= count
             last = batch.base_offset + end - 1
             ps.position = last + 1
+            ps.position_epoch = batch.epoch
             if self.auto_store:
                 ps.stored = last + 1
             self._consumed += count
@@ -1056,7 +1065,9 @@ class ConsumerClient(ClientBase):
         if not self._rebalance_assigned:
             # still "in the rebalance" here, so the assignment is not traced a second time
             if rebalance.kind == "assign":
-                partitions = [(t, p, OFFSET_INVALID) for t, p in rebalance.partitions]
+                # librdkafka assigns a group's partitions at OFFSET_STORED (fetch from the
+                # committed offset), which is what assignment() then shows
+                partitions = [(t, p, OFFSET_STORED) for t, p in rebalance.partitions]
                 if rebalance.incremental:
                     self.assign(partitions, incremental=True)
                 else:
@@ -1080,6 +1091,7 @@ class ConsumerClient(ClientBase):
             self._drop_partition(tp)
         for topic, partition, offset in partitions:
             ps = PartitionState(topic, partition)
+            ps.assigned_offset = offset
             self.assignment[(topic, partition)] = ps
             self._start_partition(ps, offset)
 
@@ -1093,6 +1105,7 @@ class ConsumerClient(ClientBase):
         ps.version += 1
         ps.buffered = 0
         ps.position = OFFSET_INVALID
+        ps.position_epoch = None
         ps.eof_at = -1
         ps.ready = False
         ps.fetching = False

@@ -23,10 +23,6 @@ SCENARIOS = Path(__file__).resolve().parent / "scenarios"
 
 #: Scenarios where mqsim's Kafka model differs from the mock; the test stays as it should be.
 MODEL_GAPS: dict[str, str] = {
-    "assignment_offsets": (
-        "model: assignment() after a group assignment holds OFFSET_STORED (-1000), mqsim"
-        " -1001; position() carries the last message's leader epoch (0), mqsim None"
-    ),
     "producer_len": (
         "model: len(producer) also counts delivery-report events not yet served (one per"
         " delivered or purged batch: 3 messages -> 4), and poll() returns the number of events"

@@ -350,11 +350,14 @@ class Consumer:
         out = []
         for tp in partitions:
             ps = self._client.assignment.get((tp.topic, tp.partition))
-            out.append(
-                TopicPartition(
-                    tp.topic, tp.partition, OFFSET_INVALID if ps is None else ps.position
+            if ps is None:
+                out.append(TopicPartition(tp.topic, tp.partition, OFFSET_INVALID))
+            else:
+                out.append(
+                    TopicPartition(
+                        tp.topic, tp.partition, ps.position, leader_epoch=ps.position_epoch
+                    )
                 )
-            )
         return out
 
     def seek(self, partition: TopicPartition) -> None:
@@ -436,9 +439,13 @@ class Consumer:
             raise raise_model(problem) from None
 
     def assignment(self) -> list[TopicPartition]:
-        """The current assignment."""
+        """The current assignment, each partition with the offset it was assigned at
+        (OFFSET_STORED for a group's assignment without an on_assign callback)."""
         self._check_open()
-        return [TopicPartition(t, p) for t, p in sorted(self._client.assignment)]
+        return [
+            TopicPartition(t, p, ps.assigned_offset)
+            for (t, p), ps in sorted(self._client.assignment.items())
+        ]
 
     def pause(self, partitions: list[TopicPartition]) -> None:
         """Stop fetching these partitions."""

@@ -9,7 +9,9 @@ import pytest
 from mqsim import World
 from mqsim.clients.default import using
 from mqsim.confluent_kafka import (
+    OFFSET_BEGINNING,
     OFFSET_END,
+    OFFSET_STORED,
     Consumer,
     KafkaError,
     KafkaException,
@@ -65,4 +67,27 @@ def test_commit_of_logical_offsets_only_has_nothing_to_commit() -> None:
         assert error.str() == "Commit failed: Local: No offset stored"
         committed = consumer.committed([TopicPartition("t", 1)], timeout=5)
         assert committed[0].offset < 0
+        consumer.close()
+
+
+def test_group_assignment_holds_offset_stored_and_position_the_epoch() -> None:
+    """assignment(): OFFSET_STORED for a group's partitions; position(): last record's epoch."""
+    world, _ = _world()
+    with using(world):
+        consumer, msg = _consumer_with_a_message()
+        assert {tp.offset for tp in consumer.assignment()} == {OFFSET_STORED}
+        got = consumer.position([TopicPartition("t", 0)])[0]
+        assert (got.offset, got.leader_epoch) == (1, msg.leader_epoch())  # type: ignore[attr-defined]
+        assert got.leader_epoch == 0
+        consumer.close()
+
+
+def test_manual_assign_shows_the_offset_it_was_given() -> None:
+    """assign() keeps each partition's offset; position() before any record has no epoch."""
+    world, _ = _world()
+    with using(world):
+        consumer = Consumer({"bootstrap.servers": "kafka-1:9092", "group.id": "g"})
+        consumer.assign([TopicPartition("t", 0, OFFSET_BEGINNING), TopicPartition("t", 1, 5)])
+        assert [tp.offset for tp in consumer.assignment()] == [OFFSET_BEGINNING, 5]
+        assert consumer.position([TopicPartition("t", 1)])[0].leader_epoch is None
         consumer.close()
