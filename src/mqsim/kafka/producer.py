@@ -233,6 +233,8 @@ class ProducerClient(ClientBase):
         self.outstanding = 0
         self.flushing = False
         self._served = 0
+        # delivery-report events served (librdkafka: one event per batch's report)
+        self.served_events = 0
         self._delivered = 0
         self._failed = 0
         self._retried = 0
@@ -1142,9 +1144,16 @@ class ProducerClient(ClientBase):
             self._served += end - start
             if end >= count:
                 reports.popleft()
+                self.served_events += 1
             else:
                 reports[0] = (batch, problem, base, end, count)
         return served
+
+    def report_events(self) -> int:
+        """Delivery-report events queued and not yet served: librdkafka queues one event per
+        batch (the reports of one produce response for a partition, or of one purged
+        partition queue); rd_kafka_outq_len() counts them on top of the messages."""
+        return len(self._reports)
 
     def reports_event(self) -> simpy.Event:
         """An event that fires when a delivery report is queued."""

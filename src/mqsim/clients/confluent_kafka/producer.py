@@ -60,7 +60,10 @@ class Producer:
         return f"<Producer {self._client.name!r} queued={len(self._client)}>"
 
     def __len__(self) -> int:
-        return len(self._client)
+        """librdkafka's rd_kafka_outq_len(): messages not yet reported to the application
+        plus the delivery-report events waiting for poll()/flush()."""
+        client = self._client
+        return len(client) + client.report_events()
 
     def __bool__(self) -> bool:
         return True
@@ -127,17 +130,19 @@ class Producer:
         callback(None if problem is None else message.error(), message)
 
     def poll(self, timeout: float | None = None) -> int:
-        """Serve delivery reports, waiting up to ``timeout`` seconds for one."""
+        """Serve delivery reports, waiting up to ``timeout`` seconds for one; returns the
+        number of events served (librdkafka: one delivery-report event per batch)."""
         seconds = timeout_of(timeout)
         client = self._client
-        served = client.serve_reports(self._deliver)
-        if served:
-            return served
+        before = client.served_events
+        if client.serve_reports(self._deliver):
+            return client.served_events - before
         if seconds == 0:
             self._world.block(None, POLL_TICK)
-            return client.serve_reports(self._deliver)
-        self._world.block(client.reports_event(), seconds)
-        return client.serve_reports(self._deliver)
+        else:
+            self._world.block(client.reports_event(), seconds)
+        client.serve_reports(self._deliver)
+        return client.served_events - before
 
     def flush(self, timeout: float | None = None) -> int:
         """Send everything now and wait until all reports are served; returns what is left."""
@@ -154,7 +159,7 @@ class Producer:
                     return 0
                 remaining = None if deadline is None else deadline - world.now
                 if remaining is not None and remaining <= 0:
-                    return len(client)
+                    return len(self)
                 world.block(client.reports_event(), remaining)
                 client.seal_all()
         finally:

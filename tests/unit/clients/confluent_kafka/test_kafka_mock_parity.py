@@ -91,3 +91,24 @@ def test_manual_assign_shows_the_offset_it_was_given() -> None:
         assert [tp.offset for tp in consumer.assignment()] == [OFFSET_BEGINNING, 5]
         assert consumer.position([TopicPartition("t", 1)])[0].leader_epoch is None
         consumer.close()
+
+
+def test_len_counts_report_events_and_poll_returns_events_served() -> None:
+    """One produce response for 3 records: len 3 + 1 event, poll() serves 1 event."""
+    world, _ = _world()
+    reports: list[object] = []
+    with using(world):
+        producer = Producer({"bootstrap.servers": "kafka-1:9092"})
+        for i in range(3):
+            producer.produce("t", f"v{i}", partition=0, on_delivery=lambda e, m: reports.append(e))
+        assert len(producer) == 3
+        world.advance(2.0)
+        assert (len(producer), reports) == (4, [])
+        assert producer.poll(0) == 1
+        assert (len(producer), reports) == (0, [None, None, None])
+        for i in range(3):
+            producer.produce("t", f"d{i}", partition=1)
+        producer.purge()
+        assert len(producer) == 4
+        assert producer.flush(5) == 0
+        assert len(producer) == 0
