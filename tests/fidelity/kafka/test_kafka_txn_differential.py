@@ -12,14 +12,14 @@ from collections.abc import Iterator
 from types import ModuleType
 from typing import Any
 
+import confluent_kafka
 import pytest
 from kafka_oracle_world import CASES, oracle_world
 
 from mqsim.clients.default import using
 
-confluent_kafka = pytest.importorskip("confluent_kafka")
 sys.path.insert(0, str(CASES.parent))
-from mock_cluster import MockCluster  # noqa: E402
+from mock_cluster import MockCluster
 
 
 def _outcome(call: Any) -> Any:
