@@ -444,10 +444,7 @@ class _Runner:
         context = program.context
         if isinstance(context, ScriptContext):
             context.muted = True
-        for node in program.nodes:
-            if self.world.has_node(node) and self.world.is_up(node):
-                self.world.crash(node)
-        self.driver.kill(program)
+        self.driver.kill_process(program)
 
     # -- steps ----------------------------------------------------------------------------
 

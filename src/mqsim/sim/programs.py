@@ -160,6 +160,16 @@ class ProgramDriver:
             program._killing = True
         self._inject(program, Killed())
 
+    def kill_process(self, program: Program) -> None:
+        """Kill ``program`` as ``kill -9`` kills a process: every node it created crashes
+        (no close, no commit, no ack; brokers notice as they would), then it stops at its
+        blocking point (:meth:`kill`)."""
+        world = self.world
+        for node in program.nodes:
+            if world.has_node(node) and world.is_up(node):
+                world.crash(node)
+        self.kill(program)
+
     def note_node(self, name: str) -> None:
         """Remember that the calling program created node ``name`` (see :attr:`Program.nodes`)."""
         program = self.current()

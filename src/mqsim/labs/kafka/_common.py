@@ -11,19 +11,14 @@ processed is only visible through these records.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from mqsim.confluent_kafka.admin import AdminClient, NewTopic
-from mqsim.sim import SimulationBug, TraceRecord, World
-
-if TYPE_CHECKING:
-    from mqsim.sim import Program
+from mqsim.labs.programs import PROCESSED, kill, published, run, with_totals
+from mqsim.sim import TraceRecord, World
 
 #: The default world's Kafka broker.
 BOOTSTRAP = "localhost:9092"
-
-#: The kind of the record a service writes when it has finished processing a message.
-PROCESSED = "app.processed"
 
 
 class Ledger:
@@ -78,18 +73,6 @@ def create_topic(
     admin.create_topics([topic])[name].result()
 
 
-def run(world: World, until: float) -> None:
-    """Run the world's programs until simulated time ``until``; a program's error is raised.
-
-    Programs still running at ``until`` (a ``while True: poll()`` loop) are stopped by
-    :func:`mqsim.labs.run_lab` afterwards, as Ctrl+C would stop them.
-    """
-    world.programs.run(horizon=until)
-    for program in world.programs.programs:
-        if program.error is not None:
-            raise SimulationBug(f"lab program {program.name!r} failed:\n{program.error_text}")
-
-
 def spawn_at(world: World, time: float, name: str, target: Callable[[], object]) -> None:
     """Start ``target`` as program ``name`` at simulated time ``time`` (a later arrival)."""
 
@@ -99,20 +82,7 @@ def spawn_at(world: World, time: float, name: str, target: Callable[[], object])
     world.call_at(time, start)
 
 
-def kill(world: World, program: Program) -> None:
-    """Kill ``program`` as ``kill -9`` would: its clients crash (no close, no commit)."""
-    for node in program.nodes:
-        if world.has_node(node) and world.is_up(node):
-            world.crash(node)
-    world.programs.kill(program)
-
-
 # -- reading the trace ----------
-
-
-def published(records: Iterable[TraceRecord]) -> list[TraceRecord]:
-    """The ``msg.publish`` records, in order."""
-    return [r for r in records if r.kind == "msg.publish"]
 
 
 def processed_by(records: Iterable[TraceRecord]) -> dict[str, list[str]]:
@@ -122,13 +92,6 @@ def processed_by(records: Iterable[TraceRecord]) -> dict[str, list[str]]:
         if record.kind == PROCESSED and record.msg is not None:
             done.setdefault(record.actor, []).append(record.msg)
     return done
-
-
-def with_totals(report: Any, counts: Mapping[str, int]) -> dict[str, int]:
-    """The checker's totals plus a lab's own counts."""
-    totals: dict[str, int] = dict(report.totals())
-    totals.update(counts)
-    return totals
 
 
 __all__ = [

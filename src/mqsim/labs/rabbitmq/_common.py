@@ -12,20 +12,15 @@ processed, or processed twice, is only visible through these records.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable
+from typing import Any
 
 from mqsim import pika
-from mqsim.sim import SimulationBug, TraceRecord, World
-
-if TYPE_CHECKING:
-    from mqsim.sim import Program
+from mqsim.labs.programs import PROCESSED, kill, published, run, with_totals
+from mqsim.sim import TraceRecord, World
 
 #: The default world's RabbitMQ node.
 BROKER = "localhost:5672"
-
-#: The kind of the record a service writes when it has finished processing a message.
-PROCESSED = "app.processed"
 
 #: The kind of the record a service writes when it starts processing a message.
 STARTED = "app.started"
@@ -110,32 +105,7 @@ class Database:
         return True
 
 
-def run(world: World, until: float) -> None:
-    """Run the world's programs until simulated time ``until``; a program's error is raised.
-
-    Programs still running at ``until`` (a ``start_consuming()`` loop) are stopped by
-    :func:`mqsim.labs.run_lab` afterwards, as Ctrl+C would stop them.
-    """
-    world.programs.run(horizon=until)
-    for program in world.programs.programs:
-        if program.error is not None:
-            raise SimulationBug(f"lab program {program.name!r} failed:\n{program.error_text}")
-
-
-def kill(world: World, program: Program) -> None:
-    """Kill ``program`` as ``kill -9`` would: its connections drop, nothing is acked."""
-    for node in program.nodes:
-        if world.has_node(node) and world.is_up(node):
-            world.crash(node)
-    world.programs.kill(program)
-
-
 # -- reading the trace ----------
-
-
-def published(records: Iterable[TraceRecord]) -> list[TraceRecord]:
-    """The ``msg.publish`` records, in order."""
-    return [r for r in records if r.kind == "msg.publish"]
 
 
 def processed(records: Iterable[TraceRecord]) -> list[TraceRecord]:
@@ -162,13 +132,6 @@ def processed_twice(records: tuple[TraceRecord, ...]) -> int:
         if record.msg is not None and record.get("effect", True):
             counts[record.msg] = counts.get(record.msg, 0) + 1
     return sum(1 for count in counts.values() if count > 1)
-
-
-def with_totals(report: Any, counts: Mapping[str, int]) -> dict[str, int]:
-    """The checker's totals plus a lab's own counts."""
-    totals: dict[str, int] = dict(report.totals())
-    totals.update(counts)
-    return totals
 
 
 __all__ = [
